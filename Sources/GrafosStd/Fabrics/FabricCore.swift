@@ -1,0 +1,409 @@
+import GrafosObserve
+import Synchronization
+
+/// The engine room of the in-process fabrics: a ``LeaseTable`` behind a mutex, driven by a ``FabricClock``,
+/// with block stores, per-lease core gates, launch interrupts, metrics, an optional event history, and a reaper
+/// timer that reclaims expired leases without any call from their holders.
+///
+/// ``LocalFabric`` and ``SimulatedFabric`` differ only in what they put around it (real or virtual time, system or
+/// seeded randomness, the engine or scripted launches, fault injection).
+package final class FabricCore: Sendable {
+    /// The storage attached to a block lease.
+    package final class StoreBox: Sendable {
+        package let store: Mutex<BlockStore>
+
+        init(blocks: Int) {
+            store = Mutex(BlockStore(blockCount: blocks))
+        }
+    }
+
+    private struct State: Sendable {
+        var table: LeaseTable
+        var random: RandomSource
+        var inflight: [LeaseID: [ObjectIdentifier: LaunchInterrupt]] = [:]
+        var pendingEndings: [(LeaseTable.Record, FabricError)] = []
+        var history: [FabricEvent]?
+        var reaperDeadline: FabricInstant?
+        var reaperTimer: FabricTimer?
+        var reaperGeneration: UInt64 = 0
+    }
+
+    /// System randomness for unguessable ids, or a seeded stream for reproducible simulations.
+    private struct RandomSource: RandomNumberGenerator, Sendable {
+        var seeded: SeededRandomNumberGenerator?
+
+        mutating func next() -> UInt64 {
+            if seeded != nil { return seeded!.next() }
+            var system = SystemRandomNumberGenerator()
+            return system.next()
+        }
+    }
+
+    package let clock: any FabricClock
+    package let metrics: MetricsRegistry
+    private let state: Mutex<State>
+    private let cpuGauge: Gauge
+    private let blockGauge: Gauge
+    private let launchedCounter: Counter
+    private let durationHistogram: Histogram
+    private let fuelCounter: Counter
+    private let artifactBytes: Counter
+
+    /// Creates a core.
+    /// - Parameters:
+    ///   - nodes: The CPU nodes.
+    ///   - storageName: The node name of block leases.
+    ///   - storageBlocks: Blocks in the storage pool.
+    ///   - clock: Lease time.
+    ///   - metrics: Where gauges and counters go.
+    ///   - seed: A seed for reproducible ids and placement, or nil for system randomness.
+    ///   - recordsHistory: Whether to keep a ``FabricEvent`` log.
+    package init(
+        nodes: [(name: String, cores: Int, capabilities: Set<String>)],
+        storageName: String,
+        storageBlocks: Int,
+        clock: any FabricClock,
+        metrics: MetricsRegistry,
+        seed: UInt64?,
+        recordsHistory: Bool
+    ) {
+        self.clock = clock
+        self.metrics = metrics
+        state = Mutex(
+            State(
+                table: LeaseTable(nodes: nodes, storageName: storageName, storageBlocks: storageBlocks),
+                random: RandomSource(seeded: seed.map { SeededRandomNumberGenerator(seed: $0) }),
+                history: recordsHistory ? [] : nil
+            )
+        )
+        cpuGauge = metrics.gauge("cpu_leases_active", help: "CPU leases currently held")
+        blockGauge = metrics.gauge("block_leases_active", help: "Block storage leases currently held")
+        launchedCounter = metrics.counter("tasklets_launched_total", help: "Tasklet launches started")
+        durationHistogram = metrics.histogram(
+            "tasklet_duration_ms",
+            help: "Tasklet launch duration in milliseconds",
+            buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000]
+        )
+        fuelCounter = metrics.counter("fuel_consumed_total", help: "Fuel consumed by finished tasklets")
+        artifactBytes = metrics.counter("artifact_bytes_written", help: "Bytes newly stored in block leases")
+    }
+
+    deinit {
+        // Leases still held when the fabric goes away no longer count as active.
+        let (cpu, block, timer) = state.withLock {
+            ($0.table.activeCpuLeases, $0.table.activeBlockLeases, $0.reaperTimer)
+        }
+        timer?.cancel()
+        cpuGauge.decrement(by: Double(cpu))
+        blockGauge.decrement(by: Double(block))
+    }
+
+    // MARK: Leases
+
+    package func acquireCpu(_ request: CpuLeaseRequest) throws(FabricError) -> LeaseGrant {
+        let grant = try mutate { state, now throws(FabricError) in
+            let credential = LeaseCredential(
+                id: .random(using: &state.random),
+                token: .random(using: &state.random)
+            )
+            let gate = AsyncSemaphore(permits: request.cores)
+            do throws(FabricError) {
+                let grant = try state.table.acquireCpu(request, credential: credential, now: now, attachment: gate)
+                state.history?.append(.acquired(grant.credential.id, .cpu, node: grant.node, amount: grant.cores, expiry: grant.expiry))
+                return grant
+            } catch {
+                state.history?.append(.refused(error.code))
+                throw error
+            }
+        }
+        cpuGauge.increment()
+        scheduleReaper(for: grant.expiry)
+        return grant
+    }
+
+    package func acquireBlock(_ request: BlockLeaseRequest) throws(FabricError) -> LeaseGrant {
+        let grant = try mutate { state, now throws(FabricError) in
+            let credential = LeaseCredential(
+                id: .random(using: &state.random),
+                token: .random(using: &state.random)
+            )
+            do throws(FabricError) {
+                let grant = try state.table.acquireBlock(
+                    request,
+                    credential: credential,
+                    now: now,
+                    attachment: StoreBox(blocks: request.blocks)
+                )
+                state.history?.append(.acquired(grant.credential.id, .block, node: grant.node, amount: grant.blocks, expiry: grant.expiry))
+                return grant
+            } catch {
+                state.history?.append(.refused(error.code))
+                throw error
+            }
+        }
+        blockGauge.increment()
+        scheduleReaper(for: grant.expiry)
+        return grant
+    }
+
+    package func renew(_ credential: LeaseCredential, for duration: Duration) throws(FabricError) -> FabricInstant {
+        let expiry = try mutate { state, now throws(FabricError) in
+            let expiry = try state.table.renew(credential, for: duration, now: now)
+            state.history?.append(.renewed(credential.id, expiry: expiry))
+            return expiry
+        }
+        scheduleReaper(for: expiry)
+        return expiry
+    }
+
+    package func release(_ credential: LeaseCredential) throws(FabricError) {
+        try mutate { state, _ throws(FabricError) in
+            let record = try state.table.release(credential)
+            state.history?.append(.released(credential.id))
+            state.pendingEndings.append(
+                (record, FabricError(.leaseReleased, "lease \(credential.id) was released", lease: credential.id))
+            )
+        }
+    }
+
+    /// Ends a lease as expired now (fault injection). Returns whether it was live.
+    @discardableResult
+    package func forceExpire(_ id: LeaseID) -> Bool {
+        (try? mutate { state, now throws(FabricError) in
+            guard let record = state.table.forceExpire(id, now: now) else { return false }
+            state.history?.append(.expired(id, at: now))
+            state.pendingEndings.append((record, Self.expiredError(id, at: now)))
+            return true
+        }) ?? false
+    }
+
+    /// Reclaims every lease whose expiry has passed. Every other entry point does this first, too.
+    package func sweep() {
+        try? mutate { _, _ throws(FabricError) in }
+    }
+
+    /// Live CPU leases, after reclaiming expired ones.
+    package var activeCpuLeases: Int {
+        (try? mutate { state, _ throws(FabricError) in state.table.activeCpuLeases }) ?? 0
+    }
+
+    /// Live block leases, after reclaiming expired ones.
+    package var activeBlockLeases: Int {
+        (try? mutate { state, _ throws(FabricError) in state.table.activeBlockLeases }) ?? 0
+    }
+
+    /// Free cores per node, after reclaiming expired leases.
+    package var freeCores: [String: Int] {
+        (try? mutate { state, _ throws(FabricError) in
+            Dictionary(uniqueKeysWithValues: state.table.nodes.map { ($0.name, $0.freeCores) })
+        }) ?? [:]
+    }
+
+    /// The event log, if kept.
+    package var history: [FabricEvent] {
+        state.withLock { $0.history ?? [] }
+    }
+
+    /// Draws from the core's random source (seeded in simulations).
+    package func random(in range: Range<Double>) -> Double {
+        state.withLock { Double.random(in: range, using: &$0.random) }
+    }
+
+    // MARK: Nodes
+
+    /// Names of the nodes, in configuration order.
+    package var nodeNames: [String] {
+        state.withLock { $0.table.nodes.map(\.name) }
+    }
+
+    /// Marks a node unreachable (stopping its launches with `disconnected`) or reachable again.
+    /// - Returns: false when there is no such node.
+    @discardableResult
+    package func setOnline(_ online: Bool, node name: String) -> Bool {
+        (try? mutate { state, now throws(FabricError) in
+            guard let index = state.table.nodeIndex(named: name) else { return false }
+            guard state.table.nodes[index].online != online else { return true }
+            state.table.setOnline(online, node: index)
+            state.history?.append(online ? .nodeReconnected(name, at: now) : .nodeDisconnected(name, at: now))
+            if !online {
+                let error = FabricError(.disconnected, "node \(name) disconnected; retry on another node", node: name)
+                for id in state.table.leases(onNode: index) {
+                    if let running = state.inflight[id] {
+                        for interrupt in running.values { interrupt.fire(error) }
+                    }
+                }
+            }
+            return true
+        }) ?? false
+    }
+
+    // MARK: Storage
+
+    package func perform(_ operation: BlockOperation, on credential: LeaseCredential) throws(FabricError)
+        -> BlockOperationResult
+    {
+        let box = try mutate { state, _ throws(FabricError) in
+            try state.table.check(credential, kind: .block).attachment as! StoreBox
+        }
+        let result = try box.store.withLock { store throws(FabricError) in try store.apply(operation) }
+        switch result {
+        case .stored(let bytes), .digest(_, let bytes):
+            if bytes > 0 { artifactBytes.increment(by: UInt64(bytes)) }
+        default: break
+        }
+        return result
+    }
+
+    // MARK: Launches
+
+    /// Runs `body` as a launch on a CPU lease: checks the lease, takes one of its cores, records metrics and
+    /// history, and makes the launch stoppable through the interrupt it passes to `body`.
+    package func withLaunch(
+        on credential: LeaseCredential,
+        limits: TaskletLimits,
+        _ body: (LaunchInterrupt, _ node: String) async throws -> TaskletResult
+    ) async throws -> TaskletResult {
+        let interrupt = LaunchInterrupt()
+        let key = ObjectIdentifier(interrupt)
+        let (gate, node) = try mutate { state, now throws(FabricError) in
+            let record = try state.table.check(credential, kind: .cpu)
+            state.inflight[credential.id, default: [:]][key] = interrupt
+            state.history?.append(.launched(credential.id, at: now))
+            return (record.attachment as! AsyncSemaphore, record.grant.node)
+        }
+        defer {
+            state.withLock { state in
+                state.inflight[credential.id]?.removeValue(forKey: key)
+                if state.inflight[credential.id]?.isEmpty == true { state.inflight.removeValue(forKey: credential.id) }
+            }
+        }
+        launchedCounter.increment()
+        let start = clock.now
+        do {
+            do {
+                try await gate.acquire()
+            } catch {
+                throw FabricError(.cancelled, "the launch was cancelled while waiting for a core", lease: credential.id)
+            }
+            defer { gate.release() }
+            if let reason = interrupt.reason { throw reason }
+            let result = try await body(interrupt, node)
+            guard result.output.count <= limits.maxOutput else {
+                throw FabricError(
+                    .outputTooLarge,
+                    "the tasklet wrote \(result.output.count) output bytes, over its maxOutput of \(limits.maxOutput); "
+                        + "raise maxOutput or write large outputs to block storage",
+                    lease: credential.id
+                )
+            }
+            let end = clock.now
+            durationHistogram.observe(start.duration(to: end).fabricMilliseconds)
+            fuelCounter.increment(by: result.fuelConsumed)
+            state.withLock { $0.history?.append(.finished(credential.id, exitCode: result.exitCode, at: end)) }
+            return result
+        } catch {
+            let end = clock.now
+            durationHistogram.observe(start.duration(to: end).fabricMilliseconds)
+            let reason = Self.failureReason(error)
+            metrics.counter(
+                "tasklet_failures_total",
+                help: "Tasklet launches that failed, by reason",
+                labels: ["reason": reason]
+            ).increment()
+            let code = (error as? FabricError)?.code ?? FabricError.Code(reason)
+            state.withLock { $0.history?.append(.failed(credential.id, code, at: end)) }
+            throw error
+        }
+    }
+
+    /// A short label for a failed launch: the fabric error's code, or the error type's name.
+    package static func failureReason(_ error: any Error) -> String {
+        if let fabricError = error as? FabricError { return fabricError.code.name }
+        if error is CancellationError { return "cancelled" }
+        if let labelled = error as? any FailureLabelled { return labelled.failureLabel }
+        return String(describing: type(of: error))
+    }
+
+    // MARK: Internals
+
+    private static func expiredError(_ id: LeaseID, at instant: FabricInstant) -> FabricError {
+        FabricError(
+            .leaseExpired,
+            "lease \(id) expired at \(instant) and was reclaimed; renew earlier or lease for longer",
+            lease: id
+        )
+    }
+
+    /// Runs `body` under the lock after reclaiming expired leases, then settles gauges and interrupts for every
+    /// lease that ended.
+    private func mutate<T: Sendable>(
+        _ body: (inout State, FabricInstant) throws(FabricError) -> T
+    ) throws(FabricError) -> T {
+        let now = clock.now
+        var endings: [(LeaseTable.Record, FabricError)] = []
+        var interrupts: [(LaunchInterrupt, FabricError)] = []
+        let outcome: Result<T, FabricError> = state.withLock { state in
+            for record in state.table.sweep(now: now) {
+                let id = record.grant.credential.id
+                state.history?.append(.expired(id, at: record.grant.expiry))
+                state.pendingEndings.append((record, Self.expiredError(id, at: record.grant.expiry)))
+            }
+            let outcome: Result<T, FabricError>
+            do throws(FabricError) {
+                outcome = .success(try body(&state, now))
+            } catch {
+                outcome = .failure(error)
+            }
+            endings = state.pendingEndings
+            state.pendingEndings = []
+            for (record, error) in endings {
+                if let running = state.inflight.removeValue(forKey: record.grant.credential.id) {
+                    for interrupt in running.values { interrupts.append((interrupt, error)) }
+                }
+            }
+            return outcome
+        }
+        for (record, _) in endings {
+            if record.grant.kind == .cpu { cpuGauge.decrement() } else { blockGauge.decrement() }
+        }
+        for (interrupt, error) in interrupts { interrupt.fire(error) }
+        return try outcome.get()
+    }
+
+    /// Makes sure the reaper wakes by `expiry`.
+    private func scheduleReaper(for expiry: FabricInstant) {
+        let plan = state.withLock { state -> (UInt64, FabricTimer?)? in
+            if let current = state.reaperDeadline, current <= expiry { return nil }
+            state.reaperGeneration &+= 1
+            state.reaperDeadline = expiry
+            let old = state.reaperTimer
+            state.reaperTimer = nil
+            return (state.reaperGeneration, old)
+        }
+        guard let (generation, old) = plan else { return }
+        old?.cancel()
+        let timer = clock.schedule(at: expiry) { [weak self] in self?.reaperFired(generation) }
+        let stale = state.withLock { state -> Bool in
+            guard state.reaperGeneration == generation, state.reaperDeadline != nil else { return true }
+            state.reaperTimer = timer
+            return false
+        }
+        if stale { timer.cancel() }
+    }
+
+    private func reaperFired(_ generation: UInt64) {
+        state.withLock { state in
+            if state.reaperGeneration == generation {
+                state.reaperDeadline = nil
+                state.reaperTimer = nil
+            }
+        }
+        sweep()
+        if let next = state.withLock({ $0.table.nextExpiry }) { scheduleReaper(for: next) }
+    }
+}
+
+/// An error that names its own short failure label for `tasklet_failures_total{reason}` (e.g. `"trap"`).
+package protocol FailureLabelled: Error {
+    var failureLabel: String { get }
+}
