@@ -29,13 +29,17 @@ import Testing
         let data = Data(smallRegistry().jsonText().utf8)
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let families = try #require(root["families"] as? [[String: Any]])
-        #expect(families.compactMap { $0["name"] as? String } == [
-            "cpu_leases_active", "tasklet_duration_ms", "tasklet_failures_total",
-        ])
+        #expect(
+            families.compactMap { $0["name"] as? String } == [
+                "cpu_leases_active", "tasklet_duration_ms", "tasklet_failures_total",
+            ]
+        )
         let failures = try #require(families[2]["samples"] as? [[String: Any]])
         #expect(failures.first?["labels"] as? [String: String] == ["reason": "trap"])
         #expect((failures.first?["value"] as? NSNumber)?.doubleValue == 1)
-        let histogram = try #require((families[1]["samples"] as? [[String: Any]])?.first?["histogram"] as? [String: Any])
+        let histogram = try #require(
+            (families[1]["samples"] as? [[String: Any]])?.first?["histogram"] as? [String: Any]
+        )
         #expect((histogram["sum"] as? NSNumber)?.doubleValue == 52.5)
         let buckets = try #require(histogram["buckets"] as? [[String: Any]])
         #expect(buckets.compactMap { $0["le"] as? String } == ["10", "+Inf"])

@@ -18,7 +18,13 @@ import Testing
     @Test func traceJSONParsesWithMetadataSlicesCountersAndInstants() throws {
         let recorder = TraceRecorder(clock: TestClock(), processName: "build")
         let worker = recorder.track(named: "worker 0")
-        recorder.slice(on: worker, name: "chunk c1", start: .milliseconds(1), end: .milliseconds(3), args: ["fuel": "42"])
+        recorder.slice(
+            on: worker,
+            name: "chunk c1",
+            start: .milliseconds(1),
+            end: .milliseconds(3),
+            args: ["fuel": "42"]
+        )
         recorder.counter("cpu_leases_active", at: .milliseconds(2), value: 5)
         recorder.instant(on: worker, name: "retry", at: .milliseconds(4))
         recorder.instant(name: "job done", at: .milliseconds(5))

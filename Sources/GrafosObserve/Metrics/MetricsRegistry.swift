@@ -294,7 +294,10 @@ extension MetricsRegistry {
             case .histogram(let histogram):
                 let sum = histogram.sum
                 let buckets = histogram.bucketCounts().map {
-                    MetricsSnapshot.HistogramSample.Bucket(upperBound: $0.upperBound, cumulativeCount: $0.cumulativeCount)
+                    MetricsSnapshot.HistogramSample.Bucket(
+                        upperBound: $0.upperBound,
+                        cumulativeCount: $0.cumulativeCount
+                    )
                 }
                 let count = buckets.last?.cumulativeCount ?? 0
                 return MetricsSnapshot.Sample(

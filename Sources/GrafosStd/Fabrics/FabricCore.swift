@@ -79,11 +79,7 @@ package final class FabricCore: Sendable {
         cpuGauge = metrics.gauge("cpu_leases_active", help: "CPU leases currently held")
         blockGauge = metrics.gauge("block_leases_active", help: "Block storage leases currently held")
         launchedCounter = metrics.counter("tasklets_launched_total", help: "Tasklet launches started")
-        durationHistogram = metrics.histogram(
-            "tasklet_duration_ms",
-            help: "Tasklet launch duration in milliseconds",
-            buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000]
-        )
+        durationHistogram = metrics.histogram("tasklet_duration_ms", help: "Tasklet launch duration in milliseconds")
         fuelCounter = metrics.counter("fuel_consumed_total", help: "Fuel consumed by finished tasklets")
         artifactBytes = metrics.counter("artifact_bytes_written", help: "Bytes newly stored in block leases")
     }

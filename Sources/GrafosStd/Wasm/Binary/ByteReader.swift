@@ -69,13 +69,9 @@ struct ByteReader {
     }
 
     /// Skips `count` bytes and returns their range.
-    /// - Throws: "length out of bounds" when fewer than `count` bytes remain in the module, and ``endReason``
-    ///   when the bytes would run past the region.
+    /// - Throws: ``endReason`` when fewer than `count` bytes remain in the region.
     mutating func readBytes(count: Int) throws(WasmDecodingError) -> Range<Int> {
-        guard count >= 0, count <= bytes.count &- offset else {
-            throw error(.lengthOutOfBounds, detail: "\(count) bytes declared, \(bytes.count &- offset) left")
-        }
-        guard count <= remaining else {
+        guard count >= 0, count <= remaining else {
             offset = limit
             throw endError()
         }
@@ -115,6 +111,9 @@ struct ByteReader {
     mutating func readName() throws(WasmDecodingError) -> String {
         let start = offset
         let length = Int(try readVarUInt32())
+        guard length <= bytes.count &- offset else {
+            throw error(.lengthOutOfBounds, at: start, detail: "name of \(length) bytes, \(bytes.count &- offset) left")
+        }
         let range = try readBytes(count: length)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
         guard UTF8Validation.isValid(slice) else { throw error(.malformedUTF8, at: start) }

@@ -1,0 +1,43 @@
+import Synchronization
+
+/// A value shared between test tasks behind a lock (a class, so closures can capture it).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    var value: Value { mutex.withLock { $0 } }
+
+    @discardableResult
+    func update<T: Sendable>(_ body: (inout Value) -> T) -> T {
+        mutex.withLock { body(&$0) }
+    }
+}
+
+/// Tracks how many of something are in use at once and the most ever seen.
+final class PeakCounter: Sendable {
+    private let state = Mutex((current: 0, peak: 0))
+
+    func enter(_ amount: Int = 1) {
+        state.withLock {
+            $0.current += amount
+            $0.peak = max($0.peak, $0.current)
+        }
+    }
+
+    func leave(_ amount: Int = 1) {
+        state.withLock { $0.current -= amount }
+    }
+
+    var current: Int { state.withLock { $0.current } }
+    var peak: Int { state.withLock { $0.peak } }
+}
+
+/// Yields until `condition` holds (bounded, so a broken test fails instead of hanging).
+func waitUntil(_ condition: () -> Bool) async {
+    for _ in 0..<100_000 where !condition() {
+        await Task.yield()
+    }
+}
