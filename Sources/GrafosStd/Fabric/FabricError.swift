@@ -162,7 +162,8 @@ public struct FabricError: Error, Hashable, Sendable, CustomStringConvertible {
         case .storageFull: "the lease's storage is full; lease more blocks or remove objects"
         case .invalidRequest: "the request is malformed"
         case .notFound: "no such object is stored"
-        case .outputTooLarge: "the tasklet's output exceeds its maxOutput limit; raise the limit or store output in blocks"
+        case .outputTooLarge:
+            "the tasklet's output exceeds its maxOutput limit; raise the limit or store output in blocks"
         case .noTaskletRuntime: "this fabric cannot run WebAssembly tasklets"
         case .transient: "a passing failure; retry"
         case .timeout: "the operation timed out"

@@ -136,7 +136,9 @@ package struct BlockStore: Sendable {
             )
         }
         var block = bytes
-        if block.count < Self.blockSize { block.append(contentsOf: repeatElement(0, count: Self.blockSize - block.count)) }
+        if block.count < Self.blockSize {
+            block.append(contentsOf: repeatElement(0, count: Self.blockSize - block.count))
+        }
         rawData[index] = block
     }
 

@@ -105,7 +105,9 @@ package final class FabricCore: Sendable {
             let gate = AsyncSemaphore(permits: request.cores)
             do throws(FabricError) {
                 let grant = try state.table.acquireCpu(request, credential: credential, now: now, attachment: gate)
-                state.history?.append(.acquired(grant.credential.id, .cpu, node: grant.node, amount: grant.cores, expiry: grant.expiry))
+                state.history?.append(
+                    .acquired(grant.credential.id, .cpu, node: grant.node, amount: grant.cores, expiry: grant.expiry)
+                )
                 return grant
             } catch {
                 state.history?.append(.refused(error.code))
@@ -130,7 +132,9 @@ package final class FabricCore: Sendable {
                     now: now,
                     attachment: StoreBox(blocks: request.blocks)
                 )
-                state.history?.append(.acquired(grant.credential.id, .block, node: grant.node, amount: grant.blocks, expiry: grant.expiry))
+                state.history?.append(
+                    .acquired(grant.credential.id, .block, node: grant.node, amount: grant.blocks, expiry: grant.expiry)
+                )
                 return grant
             } catch {
                 state.history?.append(.refused(error.code))
@@ -235,7 +239,10 @@ package final class FabricCore: Sendable {
 
     // MARK: Storage
 
-    package func perform(_ operation: BlockOperation, on credential: LeaseCredential) throws(FabricError)
+    package func perform(
+        _ operation: BlockOperation,
+        on credential: LeaseCredential
+    ) throws(FabricError)
         -> BlockOperationResult
     {
         let box = try mutate { state, _ throws(FabricError) in

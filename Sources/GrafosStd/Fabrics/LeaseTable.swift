@@ -233,7 +233,7 @@ package struct LeaseTable: Sendable {
         let record: Record
         do throws(FabricError) {
             record = try check(credential)
-        } catch where error.code == .disconnected {
+        } catch  where error.code == .disconnected {
             // Releasing a lease on an unreachable node is still the holder's right: the node forgets it.
             record = leases[credential.id]!
         }

@@ -61,7 +61,10 @@ import Testing
     }
 
     @Test func rfc4231TestCase2() {
-        let code = HMACSHA256.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8))
+        let code = HMACSHA256.authenticationCode(
+            for: Array("what do ya want for nothing?".utf8),
+            key: Array("Jefe".utf8)
+        )
         #expect(code.hex == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 

@@ -108,10 +108,18 @@ import Testing
         let first = credential()
         _ = try table.acquireBlock(BlockLeaseRequest(blocks: 60, ttl: .seconds(5)), credential: first, now: .zero)
         #expect(throws: FabricError.insufficientCapacity) {
-            try table.acquireBlock(BlockLeaseRequest(blocks: 60, ttl: .seconds(5)), credential: credential(), now: .zero)
+            try table.acquireBlock(
+                BlockLeaseRequest(blocks: 60, ttl: .seconds(5)),
+                credential: credential(),
+                now: .zero
+            )
         }
         #expect(throws: FabricError.noMatchingNode) {
-            try table.acquireBlock(BlockLeaseRequest(blocks: 101, ttl: .seconds(5)), credential: credential(), now: .zero)
+            try table.acquireBlock(
+                BlockLeaseRequest(blocks: 101, ttl: .seconds(5)),
+                credential: credential(),
+                now: .zero
+            )
         }
         _ = try table.release(first)
         #expect(table.storageFreeBlocks == 100)

@@ -91,7 +91,8 @@ import Testing
             for _ in 0..<1000 {
                 group.addTask {
                     do {
-                        let lease = try await CpuBuilder(on: fabric).cores(1 + Int.random(in: 0...1)).leaseSecs(60).acquire()
+                        let lease = try await CpuBuilder(on: fabric).cores(1 + Int.random(in: 0...1)).leaseSecs(60)
+                            .acquire()
                         cores.enter(lease.cores)
                         await Task.yield()
                         cores.leave(lease.cores)
@@ -183,7 +184,9 @@ import Testing
     @Test func launchingWithoutARuntimeIsAClearErrorOnALiveLeaseOnly() async throws {
         let fabric = fabric()
         let lease = try await CpuBuilder(on: fabric).leaseSecs(10).acquire()
-        await #expect(throws: FabricError.noTaskletRuntime) { try await lease.cpu().submit([0, 97, 115, 109]).launch() }
+        await #expect(throws: FabricError.noTaskletRuntime) {
+            try await lease.cpu().submit([0, 97, 115, 109]).launch()
+        }
         clock.advance(by: .seconds(10))
         await #expect(throws: FabricError.leaseExpired) { try await lease.cpu().submit([]).launch() }
     }

@@ -1,0 +1,163 @@
+import GrafosObserve
+import GrafosStd
+
+/// Measures how fast a coordinator leases the recipe's 100 cores on the embedded fabric.
+package struct LeaseBenchmark {
+    /// Nodes in the fabric.
+    package var nodes: Int
+    /// Cores per lease (and per node).
+    package var cores: Int
+    /// Leases per round.
+    package var leases: Int
+    /// Rounds measured (after one warm-up round).
+    package var rounds: Int
+
+    package init(nodes: Int, cores: Int, leases: Int, rounds: Int) {
+        self.nodes = nodes
+        self.cores = cores
+        self.leases = leases
+        self.rounds = rounds
+    }
+
+    /// The figures of one run.
+    package struct Result {
+        package var configuration: LeaseBenchmark
+        /// Time to acquire all leases one after another, per round.
+        package var sequentialRounds: [Duration]
+        /// Per-lease acquire latency over all sequential rounds.
+        package var perLease: [Duration]
+        /// Time to acquire all leases from concurrent tasks, per round.
+        package var concurrentRounds: [Duration]
+        /// Time to release all leases, per round.
+        package var releaseRounds: [Duration]
+        /// `cpu_leases_active` read after the final teardown.
+        package var activeAfterTeardown: Double
+
+        package var report: String {
+            let c = configuration
+            let total = c.leases * c.cores
+            return """
+                grafos bench leases — \(c.leases) leases × \(c.cores) cores (\(total) cores) on a \(c.nodes)-node LocalFabric, \(c.rounds) rounds
+
+                  all \(total) cores leased, sequential   best \(format(sequentialRounds.min()!))   median \(format(percentile(sequentialRounds, 0.5)))   p99 \(format(percentile(sequentialRounds, 0.99)))
+                  all \(total) cores leased, concurrent   best \(format(concurrentRounds.min()!))   median \(format(percentile(concurrentRounds, 0.5)))   p99 \(format(percentile(concurrentRounds, 0.99)))
+                  per-lease acquire latency        p50 \(format(percentile(perLease, 0.5)))   p99 \(format(percentile(perLease, 0.99)))   max \(format(perLease.max()!))
+                  release all \(c.leases) leases           median \(format(percentile(releaseRounds, 0.5)))
+                  target: all cores in under 2 ms → median sequential is \(ratio(percentile(sequentialRounds, 0.5), .milliseconds(2))) of the target
+                  cpu_leases_active after teardown: \(Int(activeAfterTeardown))
+
+                """
+        }
+
+        package var json: String {
+            func ms(_ duration: Duration) -> String { String(duration.milliseconds) }
+            return "{\"benchmark\":\"leases\",\"nodes\":\(configuration.nodes),\"cores\":\(configuration.cores),"
+                + "\"leases\":\(configuration.leases),\"rounds\":\(configuration.rounds),"
+                + "\"sequential_best_ms\":\(ms(sequentialRounds.min()!)),"
+                + "\"sequential_median_ms\":\(ms(percentile(sequentialRounds, 0.5))),"
+                + "\"concurrent_median_ms\":\(ms(percentile(concurrentRounds, 0.5))),"
+                + "\"per_lease_p50_ms\":\(ms(percentile(perLease, 0.5))),"
+                + "\"per_lease_p99_ms\":\(ms(percentile(perLease, 0.99))),"
+                + "\"release_median_ms\":\(ms(percentile(releaseRounds, 0.5))),"
+                + "\"cpu_leases_active_after\":\(Int(activeAfterTeardown))}"
+        }
+    }
+
+    /// Runs the benchmark on a fresh fabric with its own metrics registry.
+    package func run() async throws -> Result {
+        let metrics = MetricsRegistry()
+        let fabric = LocalFabric(
+            nodes: (0..<nodes).map { LocalFabric.Node(name: "n\($0)", cores: cores) },
+            metrics: metrics
+        )
+        let clock = ContinuousClock()
+        var sequential: [Duration] = []
+        var perLease: [Duration] = []
+        var concurrent: [Duration] = []
+        var releases: [Duration] = []
+        sequential.reserveCapacity(rounds)
+        perLease.reserveCapacity(rounds * leases)
+        for round in -1..<rounds {
+            var workers: [CpuLease] = []
+            workers.reserveCapacity(leases)
+            var latencies: [Duration] = []
+            latencies.reserveCapacity(leases)
+            let start = clock.now
+            for _ in 0..<leases {
+                let before = clock.now
+                workers.append(try await CpuBuilder(on: fabric).cores(cores).leaseSecs(120).acquire())
+                latencies.append(before.duration(to: clock.now))
+            }
+            let elapsed = start.duration(to: clock.now)
+            let releaseStart = clock.now
+            for worker in workers { await worker.release() }
+            let released = releaseStart.duration(to: clock.now)
+            if round >= 0 {
+                sequential.append(elapsed)
+                perLease.append(contentsOf: latencies)
+                releases.append(released)
+            }
+        }
+        for round in -1..<rounds {
+            let builder = CpuBuilder(on: fabric).cores(cores).leaseSecs(120)
+            let count = leases
+            let start = clock.now
+            let workers = try await withThrowingTaskGroup(of: CpuLease.self) { group in
+                for _ in 0..<count { group.addTask { try await builder.acquire() } }
+                var workers: [CpuLease] = []
+                for try await worker in group { workers.append(worker) }
+                return workers
+            }
+            let elapsed = start.duration(to: clock.now)
+            for worker in workers { await worker.release() }
+            if round >= 0 { concurrent.append(elapsed) }
+        }
+        return Result(
+            configuration: self,
+            sequentialRounds: sequential,
+            perLease: perLease,
+            concurrentRounds: concurrent,
+            releaseRounds: releases,
+            activeAfterTeardown: metrics.value(of: "cpu_leases_active") ?? -1
+        )
+    }
+}
+
+/// The `q` quantile (nearest rank) of `values`.
+package func percentile(_ values: [Duration], _ q: Double) -> Duration {
+    guard !values.isEmpty else { return .zero }
+    let sorted = values.sorted()
+    let rank = min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))
+    return sorted[rank]
+}
+
+extension Duration {
+    /// This duration in milliseconds.
+    package var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}
+
+/// A duration for people: `1.234 ms`, `56.7 µs`, `2.5 s`.
+package func format(_ duration: Duration) -> String {
+    let ms = duration.milliseconds
+    if ms >= 1000 { return "\(rounded(ms / 1000, 3)) s" }
+    if ms >= 1 { return "\(rounded(ms, 3)) ms" }
+    return "\(rounded(ms * 1000, 2)) µs"
+}
+
+/// `value / target` as a percentage, e.g. `3.1%`.
+package func ratio(_ value: Duration, _ target: Duration) -> String {
+    "\(rounded(value.milliseconds / target.milliseconds * 100, 1))%"
+}
+
+/// `value` with at most `places` decimals.
+package func rounded(_ value: Double, _ places: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let scaled = (value * scale).rounded() / scale
+    var text = String(scaled)
+    if text.hasSuffix(".0") { text.removeLast(2) }
+    return text
+}
