@@ -39,7 +39,7 @@ import Testing
             output: &output
         )
         #expect(status == 0)
-        #expect(output.standardOutput.hasPrefix("{\"benchmark\":\"leases\",\"nodes\":4"))
+        #expect(output.standardOutput.hasPrefix("{\"benchmark\":\"leases\",\"fabric\":\"local\",\"nodes\":4"))
         #expect(output.standardOutput.contains("\"cpu_leases_active_after\":0"))
     }
 

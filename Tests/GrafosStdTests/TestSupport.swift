@@ -1,5 +1,7 @@
 import Synchronization
 
+@testable import GrafosStd
+
 /// A value shared between test tasks behind a lock (a class, so closures can capture it).
 final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
@@ -39,5 +41,12 @@ final class PeakCounter: Sendable {
 func waitUntil(_ condition: () -> Bool) async {
     for _ in 0..<100_000 where !condition() {
         await Task.yield()
+    }
+}
+
+/// Runs blocking work (socket reads, handshakes) on its own thread, off Swift's small cooperative pool.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        startThread { continuation.resume(with: Result { try body() }) }
     }
 }

@@ -11,6 +11,8 @@ package struct LeaseBenchmark {
     package var leases: Int
     /// Rounds measured (after one warm-up round).
     package var rounds: Int
+    /// Lease from these `grafos node` endpoints with this secret instead of an in-process fabric.
+    package var remote: (endpoints: [String], secret: [UInt8])?
 
     package init(nodes: Int, cores: Int, leases: Int, rounds: Int) {
         self.nodes = nodes
@@ -36,14 +38,18 @@ package struct LeaseBenchmark {
         package var report: String {
             let c = configuration
             let total = c.leases * c.cores
+            let target: Duration = c.remote == nil ? .milliseconds(2) : .milliseconds(20)
+            let fabric =
+                c.remote.map { "\($0.endpoints.count) remote node\($0.endpoints.count == 1 ? "" : "s") over TCP" }
+                ?? "a \(c.nodes)-node LocalFabric"
             return """
-                grafos bench leases — \(c.leases) leases × \(c.cores) cores (\(total) cores) on a \(c.nodes)-node LocalFabric, \(c.rounds) rounds
+                grafos bench leases — \(c.leases) leases × \(c.cores) cores (\(total) cores) on \(fabric), \(c.rounds) rounds
 
                   all \(total) cores leased, sequential   best \(format(sequentialRounds.min()!))   median \(format(percentile(sequentialRounds, 0.5)))   p99 \(format(percentile(sequentialRounds, 0.99)))
                   all \(total) cores leased, concurrent   best \(format(concurrentRounds.min()!))   median \(format(percentile(concurrentRounds, 0.5)))   p99 \(format(percentile(concurrentRounds, 0.99)))
                   per-lease acquire latency        p50 \(format(percentile(perLease, 0.5)))   p99 \(format(percentile(perLease, 0.99)))   max \(format(perLease.max()!))
                   release all \(c.leases) leases           median \(format(percentile(releaseRounds, 0.5)))
-                  target: all cores in under 2 ms → median sequential is \(ratio(percentile(sequentialRounds, 0.5), .milliseconds(2))) of the target
+                  target: all cores in under \(format(target)) → median sequential is \(ratio(percentile(sequentialRounds, 0.5), target)) of the target
                   cpu_leases_active after teardown: \(Int(activeAfterTeardown))
 
                 """
@@ -51,7 +57,8 @@ package struct LeaseBenchmark {
 
         package var json: String {
             func ms(_ duration: Duration) -> String { String(duration.milliseconds) }
-            return "{\"benchmark\":\"leases\",\"nodes\":\(configuration.nodes),\"cores\":\(configuration.cores),"
+            return "{\"benchmark\":\"leases\",\"fabric\":\"\(configuration.remote == nil ? "local" : "tcp")\","
+                + "\"nodes\":\(configuration.remote?.endpoints.count ?? configuration.nodes),\"cores\":\(configuration.cores),"
                 + "\"leases\":\(configuration.leases),\"rounds\":\(configuration.rounds),"
                 + "\"sequential_best_ms\":\(ms(sequentialRounds.min()!)),"
                 + "\"sequential_median_ms\":\(ms(percentile(sequentialRounds, 0.5))),"
@@ -66,10 +73,15 @@ package struct LeaseBenchmark {
     /// Runs the benchmark on a fresh fabric with its own metrics registry.
     package func run() async throws -> Result {
         let metrics = MetricsRegistry()
-        let fabric = LocalFabric(
-            nodes: (0..<nodes).map { LocalFabric.Node(name: "n\($0)", cores: cores) },
-            metrics: metrics
-        )
+        let fabric: any FabricProtocol
+        if let remote {
+            fabric = try RemoteFabric(endpoints: remote.endpoints, secret: remote.secret, metrics: metrics)
+        } else {
+            fabric = LocalFabric(
+                nodes: (0..<nodes).map { LocalFabric.Node(name: "n\($0)", cores: cores) },
+                metrics: metrics
+            )
+        }
         let clock = ContinuousClock()
         var sequential: [Duration] = []
         var perLease: [Duration] = []
@@ -83,14 +95,18 @@ package struct LeaseBenchmark {
             var latencies: [Duration] = []
             latencies.reserveCapacity(leases)
             let start = clock.now
-            for _ in 0..<leases {
+            for index in 0..<leases {
                 let before = clock.now
-                workers.append(try await CpuBuilder(on: fabric).cores(cores).leaseSecs(120).acquire())
+                do {
+                    workers.append(try await CpuBuilder(on: fabric).cores(cores).leaseSecs(120).acquire())
+                } catch {
+                    throw CLIError.failure("sequential round \(round + 1), lease \(index + 1) of \(leases): \(error)")
+                }
                 latencies.append(before.duration(to: clock.now))
             }
             let elapsed = start.duration(to: clock.now)
             let releaseStart = clock.now
-            for worker in workers { await worker.release() }
+            try await Self.release(workers, on: fabric)
             let released = releaseStart.duration(to: clock.now)
             if round >= 0 {
                 sequential.append(elapsed)
@@ -102,16 +118,22 @@ package struct LeaseBenchmark {
             let builder = CpuBuilder(on: fabric).cores(cores).leaseSecs(120)
             let count = leases
             let start = clock.now
-            let workers = try await withThrowingTaskGroup(of: CpuLease.self) { group in
-                for _ in 0..<count { group.addTask { try await builder.acquire() } }
-                var workers: [CpuLease] = []
-                for try await worker in group { workers.append(worker) }
-                return workers
+            let workers: [CpuLease]
+            do {
+                workers = try await withThrowingTaskGroup(of: CpuLease.self) { group in
+                    for _ in 0..<count { group.addTask { try await builder.acquire() } }
+                    var workers: [CpuLease] = []
+                    for try await worker in group { workers.append(worker) }
+                    return workers
+                }
+            } catch {
+                throw CLIError.failure("concurrent round \(round + 1): \(error)")
             }
             let elapsed = start.duration(to: clock.now)
-            for worker in workers { await worker.release() }
+            try await Self.release(workers, on: fabric)
             if round >= 0 { concurrent.append(elapsed) }
         }
+        if let remote = fabric as? RemoteFabric { await remote.shutdown() }
         return Result(
             configuration: self,
             sequentialRounds: sequential,
@@ -120,6 +142,19 @@ package struct LeaseBenchmark {
             releaseRounds: releases,
             activeAfterTeardown: metrics.value(of: "cpu_leases_active") ?? -1
         )
+    }
+}
+
+extension LeaseBenchmark {
+    /// Releases through the fabric so that a failed release is reported, not swallowed as `CpuLease.release()` does.
+    static func release(_ workers: [CpuLease], on fabric: any FabricProtocol) async throws {
+        for worker in workers {
+            do {
+                try await fabric.release(worker.credential)
+            } catch {
+                throw CLIError.failure("releasing \(worker) failed: \(error)")
+            }
+        }
     }
 }
 

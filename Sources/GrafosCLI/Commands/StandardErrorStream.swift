@@ -30,3 +30,8 @@ private let systemWrite = Musl.write
 #else
 private let systemWrite = Glibc.write
 #endif
+
+/// Flushes standard output, so a line printed before blocking reaches pipes at once.
+package func flushStandardOutput() {
+    fflush(nil)
+}

@@ -44,9 +44,7 @@ package final class FabricCore: Sendable {
     private let state: Mutex<State>
     private let cpuGauge: Gauge
     private let blockGauge: Gauge
-    private let launchedCounter: Counter
-    private let durationHistogram: Histogram
-    private let fuelCounter: Counter
+    private let launches: TaskletMetrics
     private let artifactBytes: Counter
 
     /// Creates a core.
@@ -78,9 +76,7 @@ package final class FabricCore: Sendable {
         )
         cpuGauge = metrics.gauge("cpu_leases_active", help: "CPU leases currently held")
         blockGauge = metrics.gauge("block_leases_active", help: "Block storage leases currently held")
-        launchedCounter = metrics.counter("tasklets_launched_total", help: "Tasklet launches started")
-        durationHistogram = metrics.histogram("tasklet_duration_ms", help: "Tasklet launch duration in milliseconds")
-        fuelCounter = metrics.counter("fuel_consumed_total", help: "Fuel consumed by finished tasklets")
+        launches = TaskletMetrics(metrics)
         artifactBytes = metrics.counter("artifact_bytes_written", help: "Bytes newly stored in block leases")
     }
 
@@ -199,6 +195,11 @@ package final class FabricCore: Sendable {
         }) ?? [:]
     }
 
+    /// Storage blocks not leased, after reclaiming expired leases.
+    package var freeStorageBlocks: Int {
+        (try? mutate { state, _ throws(FabricError) in state.table.storageFreeBlocks }) ?? 0
+    }
+
     /// The event log, if kept.
     package var history: [FabricEvent] {
         state.withLock { $0.history ?? [] }
@@ -280,7 +281,7 @@ package final class FabricCore: Sendable {
                 if state.inflight[credential.id]?.isEmpty == true { state.inflight.removeValue(forKey: credential.id) }
             }
         }
-        launchedCounter.increment()
+        launches.started()
         let start = clock.now
         do {
             do {
@@ -300,19 +301,12 @@ package final class FabricCore: Sendable {
                 )
             }
             let end = clock.now
-            durationHistogram.observe(start.duration(to: end).fabricMilliseconds)
-            fuelCounter.increment(by: result.fuelConsumed)
+            launches.finished(result, after: start.duration(to: end))
             state.withLock { $0.history?.append(.finished(credential.id, exitCode: result.exitCode, at: end)) }
             return result
         } catch {
             let end = clock.now
-            durationHistogram.observe(start.duration(to: end).fabricMilliseconds)
-            let reason = Self.failureReason(error)
-            metrics.counter(
-                "tasklet_failures_total",
-                help: "Tasklet launches that failed, by reason",
-                labels: ["reason": reason]
-            ).increment()
+            let reason = launches.failed(error, after: start.duration(to: end))
             let code = (error as? FabricError)?.code ?? FabricError.Code(reason)
             state.withLock { $0.history?.append(.failed(credential.id, code, at: end)) }
             throw error

@@ -82,15 +82,13 @@ struct ByteReader {
 
     /// Reads the length of a vector: a `u32` that cannot exceed the bytes left, since every element takes at
     /// least one byte. Callers may therefore reserve capacity for the result without trusting the input.
-    /// - Throws: "length out of bounds" when the count exceeds the bytes left in the module, ``endReason`` when
-    ///   it exceeds the bytes left in the region.
+    /// - Throws: ``endReason`` when the count exceeds the bytes left in the region.
     mutating func readCount() throws(WasmDecodingError) -> Int {
         let start = offset
         let count = Int(try readVarUInt32())
-        guard count <= bytes.count &- offset else {
-            throw error(.lengthOutOfBounds, at: start, detail: "\(count) elements declared")
+        guard count <= remaining else {
+            throw error(endReason, at: start, detail: "\(count) elements declared, \(remaining) bytes left")
         }
-        guard count <= remaining else { throw error(endReason, at: limit) }
         return count
     }
 

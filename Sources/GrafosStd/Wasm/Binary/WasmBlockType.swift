@@ -1,5 +1,5 @@
 /// The type of a `block`, `loop` or `if`: nothing, one result, or a function type from the type section.
-package enum WasmBlockType: Sendable, Hashable {
+enum WasmBlockType: Sendable, Hashable {
     /// `[] -> []` (encoded `0x40`).
     case empty
     /// `[] -> [type]`.

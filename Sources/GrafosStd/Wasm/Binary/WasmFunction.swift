@@ -17,8 +17,13 @@ package struct WasmFunction: Sendable, Hashable {
     package var bodyOffset: Int
 
     /// Creates a function record.
-    package init(typeIndex: UInt32, localDeclarations: Range<Int>, localCount: UInt32, code: Range<Int>, bodyOffset: Int)
-    {
+    package init(
+        typeIndex: UInt32,
+        localDeclarations: Range<Int>,
+        localCount: UInt32,
+        code: Range<Int>,
+        bodyOffset: Int
+    ) {
         self.typeIndex = typeIndex
         self.localDeclarations = localDeclarations
         self.localCount = localCount

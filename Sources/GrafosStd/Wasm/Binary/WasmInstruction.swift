@@ -4,7 +4,7 @@
 /// and the variable-length `br_table` target list stays in the module's bytes (``WasmBrTable``). Numeric
 /// instructions with a fixed stack signature share one case (``numeric(_:)``) so validators and translators can
 /// handle them through a table.
-package enum WasmInstruction: Equatable {
+enum WasmInstruction: Equatable {
     // Control.
     case unreachable
     case nop

@@ -15,13 +15,13 @@
 /// ```
 ///
 /// Like ``ByteReader``, the reader borrows its buffer and is only valid inside the `withUnsafeBytes` scope.
-package struct WasmInstructionReader {
+struct WasmInstructionReader {
     /// The underlying byte cursor.
     var reader: ByteReader
 
     /// Creates a reader over `bytes[range]`; running out of bytes reports "unexpected end of section or
     /// function".
-    package init(bytes: UnsafeRawBufferPointer, range: Range<Int>) {
+    init(bytes: UnsafeRawBufferPointer, range: Range<Int>) {
         self.reader = ByteReader(bytes: bytes, range: range, endReason: .unexpectedEndOfSectionOrFunction)
     }
 
@@ -32,15 +32,15 @@ package struct WasmInstructionReader {
 
     /// The byte offset, in the module, of the next instruction.
     @inline(__always)
-    package var offset: Int { reader.offset }
+    var offset: Int { reader.offset }
 
     /// Whether every byte of the range has been read.
     @inline(__always)
-    package var isAtEnd: Bool { reader.isAtEnd }
+    var isAtEnd: Bool { reader.isAtEnd }
 
     /// Decodes the next instruction.
     /// - Throws: ``WasmDecodingError`` for an unknown opcode, a malformed immediate, or the end of the range.
-    package mutating func read() throws(WasmDecodingError) -> WasmInstruction {
+    mutating func read() throws(WasmDecodingError) -> WasmInstruction {
         let opcode = try reader.readByte()
         switch opcode {
         case 0x00: return .unreachable
@@ -85,7 +85,7 @@ package struct WasmInstructionReader {
         case 0x43: return .f32Const(try reader.readUInt32LittleEndian())
         case 0x44: return .f64Const(try reader.readUInt64LittleEndian())
         case 0x45...0xC4:
-            guard let op = WasmNumericOp(rawValue: opcode) else { throw illegalOpcode(opcode) }
+            guard let op = WasmNumericOp(opcode: opcode) else { throw illegalOpcode(opcode) }
             return .numeric(op)
         case 0xD0: return .refNull(try reader.readReferenceType())
         case 0xD1: return .refIsNull
@@ -137,8 +137,14 @@ package struct WasmInstructionReader {
         let count = try reader.readCount()
         let start = reader.offset
         for _ in 0..<count { _ = try reader.readVarUInt32() }
-        let targets = UnsafeRawBufferPointer(rebasing: reader.bytes[start..<reader.offset])
-        return WasmBrTable(targetBytes: targets, count: count, defaultDepth: try reader.readVarUInt32())
+        // `start` is inside the buffer: the default depth follows the targets.
+        guard let base = reader.bytes.baseAddress else { throw reader.endError() }
+        let defaultDepth = try reader.readVarUInt32()
+        return WasmBrTable(
+            targetsStart: base + start,
+            count: UInt32(truncatingIfNeeded: count),
+            defaultDepth: defaultDepth
+        )
     }
 
     /// Reads the type vector of `select t*`.

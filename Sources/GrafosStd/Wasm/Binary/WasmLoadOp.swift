@@ -1,5 +1,5 @@
 /// A load instruction, stored as its opcode.
-package enum WasmLoadOp: UInt8, Sendable, Hashable, CaseIterable {
+enum WasmLoadOp: UInt8, Sendable, Hashable, CaseIterable {
     case i32Load = 0x28
     case i64Load = 0x29
     case f32Load = 0x2A
@@ -16,7 +16,7 @@ package enum WasmLoadOp: UInt8, Sendable, Hashable, CaseIterable {
     case i64Load32U = 0x35
 
     /// The type of the loaded value pushed on the stack.
-    package var resultType: WasmValueType {
+    var resultType: WasmValueType {
         switch self {
         case .i32Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U: .i32
         case .i64Load, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U: .i64
@@ -26,7 +26,7 @@ package enum WasmLoadOp: UInt8, Sendable, Hashable, CaseIterable {
     }
 
     /// The number of bytes read, as a power of two; the largest valid alignment hint.
-    package var naturalAlignment: UInt32 {
+    var naturalAlignment: UInt32 {
         switch self {
         case .i32Load8S, .i32Load8U, .i64Load8S, .i64Load8U: 0
         case .i32Load16S, .i32Load16U, .i64Load16S, .i64Load16U: 1

@@ -1,42 +1,31 @@
 /// Decoding of the code section: local declarations and the syntax of every function body.
 extension WasmModuleParser {
     mutating func parseCodeSection() throws(WasmDecodingError) {
-        sawCodeSection = true
-        let start = reader.offset
+        // A count different from the function section's is reported after the last section, as the reference
+        // interpreter does.
         let count = try reader.readCount()
-        guard count == functionTypeIndices.count else {
-            throw reader.error(
-                .functionAndCodeInconsistent,
-                at: start,
-                detail: "\(functionTypeIndices.count) functions declared, \(count) bodies"
-            )
-        }
         module.functions.reserveCapacity(count)
         for index in 0..<count {
             let bodyOffset = reader.offset
             let bodyRange = try reader.readSizedRange()
-            guard bodyRange.upperBound <= reader.limit else {
+            // Read like a section: past its size if the code says so, then checked to end where it should.
+            var body = reader
+            body.endReason = .unexpectedEndOfSectionOrFunction
+            let (declarations, localCount) = try readLocalDeclarations(&body)
+            let code = body.offset..<max(body.offset, bodyRange.upperBound)
+            var instructions = WasmInstructionReader(reader: body)
+            _ = try scanExpression(&instructions, isFunctionBody: true)
+            guard instructions.offset == bodyRange.upperBound else {
                 throw reader.error(
                     .sectionSizeMismatch,
                     at: bodyOffset,
-                    detail: "function body of \(bodyRange.count) bytes overruns the code section"
-                )
-            }
-            var body = ByteReader(bytes: reader.bytes, range: bodyRange, endReason: .unexpectedEndOfSectionOrFunction)
-            let (declarations, localCount) = try readLocalDeclarations(&body)
-            let code = body.offset..<bodyRange.upperBound
-            var instructions = WasmInstructionReader(reader: body)
-            _ = try scanExpression(&instructions)
-            guard instructions.isAtEnd else {
-                throw reader.error(
-                    .sectionSizeMismatch,
-                    at: instructions.offset,
-                    detail: "bytes after the end of function body \(index)"
+                    detail:
+                        "function body \(index) declares \(bodyRange.count) bytes, its code ends at offset \(instructions.offset)"
                 )
             }
             module.functions.append(
                 WasmFunction(
-                    typeIndex: functionTypeIndices[index],
+                    typeIndex: index < functionTypeIndices.count ? functionTypeIndices[index] : 0,
                     localDeclarations: declarations,
                     localCount: localCount,
                     code: code,
@@ -72,10 +61,11 @@ extension WasmModuleParser {
     }
 
     /// Reads instructions up to and including the `end` that closes the expression, checking that blocks
-    /// nest, that `else` only follows an `if`, and that bulk data instructions have a data count section.
+    /// nest and that `else` only follows an `if`; notes whether a function body uses data segment indices.
     /// - Returns: the first instruction read and the number of instructions, closing `end` included.
     mutating func scanExpression(
-        _ instructions: inout WasmInstructionReader
+        _ instructions: inout WasmInstructionReader,
+        isFunctionBody: Bool = false
     ) throws(WasmDecodingError) -> (first: WasmInstruction?, count: Int) {
         nesting.removeAll(keepingCapacity: true)
         var first: WasmInstruction?
@@ -99,9 +89,7 @@ extension WasmModuleParser {
                 if nesting.isEmpty { return (first, count) }
                 nesting.removeLast()
             case .memoryInit, .dataDrop:
-                guard module.dataCount != nil else {
-                    throw instructions.reader.error(.dataCountSectionRequired, at: offset)
-                }
+                if isFunctionBody { codeUsesDataIndices = true }
             default:
                 break
             }

@@ -15,8 +15,9 @@ struct WasmModuleParser {
     var module: WasmModule
     /// The type indices of the function section, waiting for the code section.
     var functionTypeIndices: [UInt32] = []
-    /// Whether a code section was read.
-    var sawCodeSection = false
+    /// Whether a function body uses `memory.init` or `data.drop`, which need a data count section when the
+    /// module has data segments.
+    var codeUsesDataIndices = false
     /// Whether a `name` custom section was decoded (only the first one is).
     var sawNameSection = false
     /// Open blocks while scanning code: 1 for an `if` that may still take an `else`, 0 otherwise.
@@ -50,24 +51,38 @@ struct WasmModuleParser {
                 }
                 lastRank = rank
             }
+            // Like the reference interpreter, a section's contents are read as if the section went on to the end
+            // of the module, and then checked to end exactly where the section does; so a truncated section
+            // reports what the following bytes turned out to be. Custom sections are read within their size.
             let outer = reader
-            reader.limit = contents.upperBound
-            reader.endReason = id == 0 ? .unexpectedEnd : .unexpectedEndOfSectionOrFunction
+            if id == 0 {
+                reader.limit = contents.upperBound
+                reader.endReason = .unexpectedEnd
+            } else {
+                reader.endReason = .unexpectedEndOfSectionOrFunction
+            }
             try parseSection(id: id, contents: contents)
             guard reader.offset == contents.upperBound else {
                 throw reader.error(
                     .sectionSizeMismatch,
                     at: sectionStart,
-                    detail: "section \(id) declares \(contents.count) bytes, contents take \(reader.offset - contents.lowerBound)"
+                    detail:
+                        "section \(id) declares \(contents.count) bytes, contents take \(reader.offset - contents.lowerBound)"
                 )
             }
             reader.limit = outer.limit
             reader.endReason = outer.endReason
         }
-        guard sawCodeSection || functionTypeIndices.isEmpty else {
+        guard functionTypeIndices.count == module.functions.count else {
             throw reader.error(
                 .functionAndCodeInconsistent,
-                detail: "\(functionTypeIndices.count) functions declared, no code section"
+                detail: "\(functionTypeIndices.count) functions declared, \(module.functions.count) bodies"
+            )
+        }
+        if module.dataCount == nil && !module.datas.isEmpty && codeUsesDataIndices {
+            throw reader.error(
+                .dataCountSectionRequired,
+                detail: "memory.init or data.drop is used, and the module has data segments but no data count section"
             )
         }
         if let dataCount = module.dataCount, Int(dataCount) != module.datas.count {
@@ -231,7 +246,11 @@ struct WasmModuleParser {
         let valueType = try reader.readValueType()
         let mutability = try reader.readByte()
         guard mutability <= 1 else {
-            throw reader.error(.malformedMutability, at: reader.offset &- 1, detail: "byte 0x\(String(mutability, radix: 16))")
+            throw reader.error(
+                .malformedMutability,
+                at: reader.offset &- 1,
+                detail: "byte 0x\(String(mutability, radix: 16))"
+            )
         }
         return WasmGlobalType(valueType: valueType, isMutable: mutability == 1)
     }

@@ -3,7 +3,7 @@
 /// Covers the MVP comparison, arithmetic and conversion opcodes (`0x45`–`0xBF`), sign extension (`0xC0`–`0xC4`)
 /// and the saturating truncations (`0xFC 0`–`0xFC 7`, stored here as `0xE0`–`0xE7`). The raw value is the opcode
 /// so a translator can switch over it or index a table with it.
-package enum WasmNumericOp: UInt8, Sendable, Hashable, CaseIterable {
+enum WasmNumericOp: UInt8, Sendable, Hashable, CaseIterable {
     case i32Eqz = 0x45
     case i32Eq = 0x46
     case i32Ne = 0x47
@@ -141,16 +141,26 @@ package enum WasmNumericOp: UInt8, Sendable, Hashable, CaseIterable {
     case i64TruncSatF64S = 0xE6
     case i64TruncSatF64U = 0xE7
 
+    /// Creates the instruction with single-byte opcode `opcode` (`0x45`–`0xC4`), or `nil` for any other byte.
+    ///
+    /// Faster than `init(rawValue:)`, which the compiler lowers to a search: the cases are declared in opcode
+    /// order, so the case for `opcode` is the `(opcode - 0x45)`th. A test checks this for every case.
+    @inline(__always)
+    init?(opcode: UInt8) {
+        guard opcode >= 0x45, opcode <= 0xC4 else { return nil }
+        self = unsafeBitCast(opcode &- 0x45, to: WasmNumericOp.self)
+    }
+
     /// Creates the saturating truncation with the given `0xFC` sub-opcode (0–7).
     @inline(__always)
     init?(saturatingTruncation subOpcode: UInt32) {
         guard subOpcode < 8 else { return nil }
-        self.init(rawValue: 0xE0 &+ UInt8(truncatingIfNeeded: subOpcode))
+        self = unsafeBitCast(UInt8(truncatingIfNeeded: subOpcode) &+ 0x80, to: WasmNumericOp.self)
     }
 
     /// The instruction's stack signature: the operand type, whether it takes a second operand of the same type,
     /// and the result type.
-    package var signature: (operand: WasmValueType, isBinary: Bool, result: WasmValueType) {
+    var signature: (operand: WasmValueType, isBinary: Bool, result: WasmValueType) {
         switch rawValue {
         case 0x45: (.i32, false, .i32)
         case 0x46...0x4F: (.i32, true, .i32)

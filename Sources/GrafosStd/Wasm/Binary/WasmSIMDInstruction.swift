@@ -3,9 +3,9 @@
 /// WebAssembly 2.0's SIMD is not executed yet: the validator rejects every SIMD instruction with
 /// "SIMD not supported". The decoder still reads each instruction's immediates so that byte offsets stay right
 /// and malformed SIMD code is reported as malformed; ``immediatesOffset`` lets a future translator re-read them.
-package struct WasmSIMDInstruction: Sendable, Hashable {
+struct WasmSIMDInstruction: Sendable, Hashable {
     /// What follows a SIMD opcode.
-    package enum Immediates: Sendable, Hashable {
+    enum Immediates: Sendable, Hashable {
         /// Nothing.
         case none
         /// A memory immediate.
@@ -19,18 +19,18 @@ package struct WasmSIMDInstruction: Sendable, Hashable {
     }
 
     /// The sub-opcode after `0xFD`.
-    package var opcode: UInt32
+    var opcode: UInt32
     /// The byte offset of the immediates in the module.
-    package var immediatesOffset: Int
+    var immediatesOffset: Int
 
     /// Creates a SIMD instruction record.
-    package init(opcode: UInt32, immediatesOffset: Int) {
+    init(opcode: UInt32, immediatesOffset: Int) {
         self.opcode = opcode
         self.immediatesOffset = immediatesOffset
     }
 
     /// The immediates of the WebAssembly 2.0 SIMD instruction `opcode`, or `nil` if no such instruction exists.
-    package static func immediates(of opcode: UInt32) -> Immediates? {
+    static func immediates(of opcode: UInt32) -> Immediates? {
         switch opcode {
         case 0x00...0x0B, 0x5C, 0x5D: .memArg
         case 0x0C, 0x0D: .bytes16

@@ -1,5 +1,5 @@
 /// A store instruction, stored as its opcode.
-package enum WasmStoreOp: UInt8, Sendable, Hashable, CaseIterable {
+enum WasmStoreOp: UInt8, Sendable, Hashable, CaseIterable {
     case i32Store = 0x36
     case i64Store = 0x37
     case f32Store = 0x38
@@ -11,7 +11,7 @@ package enum WasmStoreOp: UInt8, Sendable, Hashable, CaseIterable {
     case i64Store32 = 0x3E
 
     /// The type of the value popped and stored.
-    package var valueType: WasmValueType {
+    var valueType: WasmValueType {
         switch self {
         case .i32Store, .i32Store8, .i32Store16: .i32
         case .i64Store, .i64Store8, .i64Store16, .i64Store32: .i64
@@ -21,7 +21,7 @@ package enum WasmStoreOp: UInt8, Sendable, Hashable, CaseIterable {
     }
 
     /// The number of bytes written, as a power of two; the largest valid alignment hint.
-    package var naturalAlignment: UInt32 {
+    var naturalAlignment: UInt32 {
         switch self {
         case .i32Store8, .i64Store8: 0
         case .i32Store16, .i64Store16: 1

@@ -2,9 +2,9 @@
 ///
 /// A translator running in the same pass keeps its own per-frame data (branch fix-ups, result registers) in a
 /// parallel stack indexed like ``WasmFunctionValidator/controlFrames``.
-package struct WasmControlFrame {
+struct WasmControlFrame {
     /// The construct that opened the frame.
-    package enum Kind: UInt8 {
+    enum Kind: UInt8 {
         /// The function body (or a constant expression), closed by the final `end`.
         case function
         /// `block`.
@@ -18,18 +18,18 @@ package struct WasmControlFrame {
     }
 
     /// The construct that opened the frame.
-    package var kind: Kind
+    var kind: Kind
     /// The types the block takes from the stack.
-    package var parameters: WasmTypeList
+    var parameters: WasmTypeList
     /// The types the block leaves on the stack.
-    package var results: WasmTypeList
+    var results: WasmTypeList
     /// The operand stack height at the start of the block, below its parameters.
-    package var height: Int
+    var height: Int
     /// Whether the rest of the block is unreachable (after `br`, `return`, `unreachable`…), making the stack
     /// polymorphic.
-    package var isUnreachable: Bool
+    var isUnreachable: Bool
 
     /// The types a branch to this frame carries: the parameters for a loop, the results otherwise.
     @inline(__always)
-    package var labelTypes: WasmTypeList { kind == .loop ? parameters : results }
+    var labelTypes: WasmTypeList { kind == .loop ? parameters : results }
 }

@@ -4,28 +4,28 @@
 /// element segment types, the data count, and *C.refs* — the functions that may be named by `ref.func` inside
 /// function bodies because the module references them elsewhere (exports, element segments, global
 /// initializers).
-package struct WasmModuleContext: Sendable {
+struct WasmModuleContext: Sendable {
     /// The type section.
-    package var types: [WasmFunctionType]
+    var types: [WasmFunctionType]
     /// The type index of every function, imported then defined.
-    package var functionTypeIndices: [UInt32]
+    var functionTypeIndices: [UInt32]
     /// Every table type, imported then defined.
-    package var tables: [WasmTableType]
+    var tables: [WasmTableType]
     /// Every memory type, imported then defined.
-    package var memories: [WasmMemoryType]
+    var memories: [WasmMemoryType]
     /// Every global type, imported then defined.
-    package var globals: [WasmGlobalType]
+    var globals: [WasmGlobalType]
     /// How many of ``globals`` are imported: constant expressions may only read those.
-    package var importedGlobalCount: Int
+    var importedGlobalCount: Int
     /// The reference type of each element segment.
-    package var elementTypes: [WasmValueType]
-    /// The number of data segments declared by the data count section (0 without one).
-    package var dataCount: UInt32
+    var elementTypes: [WasmValueType]
+    /// The number of data segments (which the data count section, when present, announces).
+    var dataCount: UInt32
     /// Bit `i` is set when function `i` is in *C.refs*.
     var declaredReferences: [UInt64]
 
     /// Builds the context of `module`.
-    package init(module: WasmModule) {
+    init(module: WasmModule) {
         types = module.types
         var functionTypeIndices: [UInt32] = []
         var tables: [WasmTableType] = []
@@ -53,7 +53,7 @@ package struct WasmModuleContext: Sendable {
         self.globals = globals
         importedGlobalCount = module.importedGlobalCount
         elementTypes = module.elements.map(\.type)
-        dataCount = module.dataCount ?? 0
+        dataCount = UInt32(truncatingIfNeeded: module.datas.count)
 
         declaredReferences = Array(repeating: 0, count: (functionTypeIndices.count &+ 63) / 64)
         for export in module.exports where export.kind == .function { declareReference(export.index) }
@@ -79,7 +79,7 @@ package struct WasmModuleContext: Sendable {
 
     /// Whether `ref.func index` may appear in a function body.
     @inline(__always)
-    package func isDeclaredReference(_ index: UInt32) -> Bool {
+    func isDeclaredReference(_ index: UInt32) -> Bool {
         let index = Int(index)
         guard index < functionTypeIndices.count else { return false }
         return declaredReferences[index >> 6] & (1 << UInt64(index & 63)) != 0
@@ -87,7 +87,7 @@ package struct WasmModuleContext: Sendable {
 
     /// The signature of function `index`, or `nil` when the function or its type index is out of range.
     @inline(__always)
-    package func functionType(at index: UInt32) -> WasmFunctionType? {
+    func functionType(at index: UInt32) -> WasmFunctionType? {
         let index = Int(index)
         guard index < functionTypeIndices.count else { return nil }
         let typeIndex = Int(functionTypeIndices[index])

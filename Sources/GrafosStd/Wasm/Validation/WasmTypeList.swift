@@ -1,6 +1,6 @@
 /// A short list of value types — the parameters or results of a block — that needs no allocation for the
 /// common cases of zero or one type.
-package enum WasmTypeList: Equatable {
+enum WasmTypeList: Equatable {
     /// No types.
     case empty
     /// One type.
@@ -10,7 +10,7 @@ package enum WasmTypeList: Equatable {
 
     /// The number of types.
     @inline(__always)
-    package var count: Int {
+    var count: Int {
         switch self {
         case .empty: 0
         case .single: 1
@@ -20,7 +20,7 @@ package enum WasmTypeList: Equatable {
 
     /// The type at `index` (0-based, first type first); `index` must be below ``count``.
     @inline(__always)
-    package subscript(index: Int) -> WasmValueType {
+    subscript(index: Int) -> WasmValueType {
         switch self {
         case .empty: preconditionFailure("index out of range")
         case .single(let type): type
@@ -29,7 +29,7 @@ package enum WasmTypeList: Equatable {
     }
 
     /// Whether both lists hold the same types in the same order.
-    package static func == (lhs: WasmTypeList, rhs: WasmTypeList) -> Bool {
+    static func == (lhs: WasmTypeList, rhs: WasmTypeList) -> Bool {
         guard lhs.count == rhs.count else { return false }
         for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
         return true

@@ -56,6 +56,9 @@ package struct WasmValidationError: Error, Sendable, Hashable, CustomStringConve
         case invalidResultArity = "invalid result arity"
         /// The module uses SIMD (`v128`), which this engine does not support yet.
         case simdNotSupported = "SIMD not supported"
+        /// The module exceeds one of this engine's implementation limits (see ``WasmFunctionValidator/Limits``),
+        /// which the spec allows engines to impose.
+        case implementationLimit = "implementation limit exceeded"
         /// A function body could not be decoded during validation (the module was not produced by the decoder).
         case malformedCode = "malformed function body"
     }

@@ -1,0 +1,173 @@
+import GrafosObserve
+import Testing
+
+@testable import GrafosStd
+
+/// Malformed, oversized, forged and random traffic closes the offending connection; the node serves on.
+@Suite struct NodeAgentHostileTrafficTests {
+    static let secret = Array("hostile-test-secret".utf8)
+
+    func agent(maxFrameBytes: Int = 1 << 20, clock: some FabricClock = MonotonicClock()) throws -> (NodeAgent, String) {
+        let agent = NodeAgent(
+            configuration: .init(
+                listen: "127.0.0.1:0",
+                name: "target",
+                cores: 4,
+                storageBytes: 1 << 16,
+                secret: Self.secret,
+                maxFrameBytes: maxFrameBytes,
+                handshakeTimeout: .seconds(2)
+            ),
+            clock: clock
+        )
+        return (agent, try agent.start())
+    }
+
+    /// A working client proves the node still serves.
+    func assertServes(_ address: String) async throws {
+        let fabric = try RemoteFabric(endpoints: [address], secret: Self.secret, metrics: MetricsRegistry())
+        let lease = try await CpuBuilder(on: fabric).leaseSecs(5).acquire()
+        await lease.release()
+        await fabric.shutdown()
+    }
+
+    func connect(_ address: String) throws -> TCPConnection {
+        try TCPConnection.connect(to: SocketAddress(parsing: address)!, timeout: .seconds(2))
+    }
+
+    /// Reads until the node closes the connection (bounded).
+    static func isClosed(_ connection: TCPConnection) -> Bool {
+        connection.setReceiveTimeout(.seconds(10))
+        for _ in 0..<64 {
+            do {
+                _ = try connection.read(exactly: 1)
+            } catch {
+                return true
+            }
+        }
+        return false
+    }
+
+    @Test func garbageBeforeTheHandshakeClosesTheConnection() async throws {
+        let (agent, address) = try agent()
+        let connection = try connect(address)
+        let closed = try await offPool {
+            try connection.write(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            return Self.isClosed(connection)
+        }
+        #expect(closed)
+        try await assertServes(address)
+        #expect(agent.refusals.protocolErrors >= 1)
+        agent.stop()
+    }
+
+    @Test func anOversizedFrameClosesTheConnection() async throws {
+        let (agent, address) = try agent(maxFrameBytes: 1024)
+        let connection = try connect(address)
+        let closed = try await offPool {
+            try connection.write([0x7f, 0xff, 0xff, 0xff] + [UInt8](repeating: 0, count: 64))
+            return Self.isClosed(connection)
+        }
+        #expect(closed)
+        try await assertServes(address)
+        agent.stop()
+    }
+
+    @Test func aForgedFrameAfterTheHandshakeClosesTheConnection() async throws {
+        let (agent, address) = try agent()
+        let channel = WireChannel(connection: try connect(address))
+        let closed = try await offPool {
+            _ = try WireHandshake.client(channel, secret: Self.secret)
+            // A well-formed status request whose MAC is wrong.
+            var frame = WireWriter()
+            frame.u32(12 + 16)
+            frame.u8(1)
+            frame.u8(1)
+            frame.u16(WireMessageType.status.rawValue)
+            frame.u64(1)
+            frame.raw([UInt8](repeating: 0xAB, count: 16))
+            try channel.connection.write(frame.bytes)
+            return Self.isClosed(channel.connection)
+        }
+        #expect(closed)
+        try await assertServes(address)
+        agent.stop()
+    }
+
+    @Test func anAuthenticatedClientGetsAnswersOnARawChannel() async throws {
+        let (agent, address) = try agent()
+        let channel = WireChannel(connection: try connect(address))
+        let (name, reply) = try await offPool {
+            let name = try WireHandshake.client(channel, secret: Self.secret)
+            let (type, payload) = WireRequest.status.encode()
+            try channel.send(WireFrame(type: type, requestID: 77, payload: payload))
+            return (name, try channel.receive())
+        }
+        #expect(name == "target")
+        #expect(reply.requestID == 77)
+        guard case .status(let status) = try WireResponse.decode(reply.type, reply.payload) else {
+            Issue.record("expected a status reply")
+            return
+        }
+        #expect(status.totalCores == 4)
+        channel.close()
+        agent.stop()
+    }
+
+    @Test func aSilentClientIsDroppedAfterTheHandshakeTimeout() async throws {
+        let (agent, address) = try agent()
+        let connection = try connect(address)
+        let closed = try await offPool {
+            _ = try connection.read(exactly: 4)  // the hello frame's length; then say nothing
+            return Self.isClosed(connection)
+        }
+        #expect(closed)
+        agent.stop()
+    }
+
+    @Test func randomAndMutatedFramesNeverCrashTheNodeOrLeakLeases() async throws {
+        let clock = ManualClock()
+        let (agent, address) = try agent(maxFrameBytes: 4096, clock: clock)
+        let valid: [[UInt8]] = [
+            WireRequest.status.encode().1,
+            WireRequest.acquireCpu(CpuLeaseRequest(cores: 1, ttl: .seconds(1))).encode().1,
+        ]
+        try await offPool {
+            var random = SeededRandomNumberGenerator(seed: 2026)
+            try Self.fuzz(address, valid: valid, random: &random)
+        }
+        try await assertServes(address)
+        // Whatever the fuzz acquired (mutated TTLs may be huge) is reclaimed once its expiry passes.
+        clock.advance(to: FabricInstant(nanoseconds: .max))
+        #expect(agent.status.cpuLeases == 0)
+        #expect(agent.status.blockLeases == 0)
+        agent.stop()
+    }
+
+    static func fuzz(_ address: String, valid: [[UInt8]], random: inout SeededRandomNumberGenerator) throws {
+        for round in 0..<120 {
+            let connection = try TCPConnection.connect(to: SocketAddress(parsing: address)!, timeout: .seconds(2))
+            if round % 2 == 0 {
+                // Pre-handshake: random bytes, sometimes with a plausible length prefix.
+                var bytes = (0..<Int.random(in: 1...64, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
+                if round % 4 == 0 { bytes = [0, 0, 0, UInt8(bytes.count)] + bytes }
+                try? connection.write(bytes)
+            } else {
+                // Post-handshake: a mutated request payload with a valid MAC, then random tail bytes.
+                let channel = WireChannel(connection: connection)
+                guard (try? WireHandshake.client(channel, secret: Self.secret)) != nil else { continue }
+                var payload = valid[round % valid.count]
+                if !payload.isEmpty {
+                    let index = Int.random(in: 0..<payload.count, using: &random)
+                    payload[index] = UInt8.random(in: 0...255, using: &random)
+                }
+                let type = WireMessageType(rawValue: UInt16.random(in: 0x10...0x18, using: &random))
+                try? channel.send(WireFrame(type: type, requestID: UInt64(round), payload: payload))
+                try? connection.write((0..<8).map { _ in UInt8.random(in: 0...255, using: &random) })
+            }
+            connection.close()
+        }
+    }
+}

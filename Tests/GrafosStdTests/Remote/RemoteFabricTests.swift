@@ -1,0 +1,227 @@
+import GrafosObserve
+import Testing
+
+@testable import GrafosStd
+
+/// Node agents on loopback with real TCP, talked to through `RemoteFabric`.
+@Suite struct RemoteFabricTests {
+    static let secret = Array("correct horse battery staple".utf8)
+
+    struct Cluster {
+        var agents: [NodeAgent]
+        var addresses: [String]
+        var fabric: RemoteFabric
+        var metrics: MetricsRegistry
+
+        func stop() async {
+            await fabric.shutdown()
+            for agent in agents { agent.stop() }
+        }
+    }
+
+    func cluster(nodes: Int = 3, cores: Int = 4, storage: Int = 1 << 20) throws -> Cluster {
+        var agents: [NodeAgent] = []
+        var addresses: [String] = []
+        for index in 0..<nodes {
+            let agent = NodeAgent(
+                configuration: .init(
+                    listen: "127.0.0.1:0",
+                    name: "node\(index)",
+                    cores: cores,
+                    storageBytes: storage,
+                    capabilities: index == 0 ? ["bigcore"] : [],
+                    secret: Self.secret
+                )
+            )
+            addresses.append(try agent.start())
+            agents.append(agent)
+        }
+        let metrics = MetricsRegistry()
+        let fabric = try RemoteFabric(endpoints: addresses, secret: Self.secret, metrics: metrics)
+        return Cluster(agents: agents, addresses: addresses, fabric: fabric, metrics: metrics)
+    }
+
+    @Test func leasesSpreadAcrossNodesAndReturnOnRelease() async throws {
+        let cluster = try cluster()
+        var leases: [CpuLease] = []
+        for _ in 0..<6 { leases.append(try await CpuBuilder(on: cluster.fabric).cores(2).leaseSecs(60).acquire()) }
+        #expect(Set(leases.map(\.node)) == ["node0", "node1", "node2"])
+        await #expect(throws: FabricError.insufficientCapacity) {
+            try await CpuBuilder(on: cluster.fabric).cores(1).acquire()
+        }
+        #expect(cluster.metrics.value(of: "cpu_leases_active") == 6)
+        #expect(cluster.agents.map(\.status.cpuLeases).reduce(0, +) == 6)
+        for lease in leases { await lease.release() }
+        #expect(cluster.agents.map(\.status.cpuLeases).reduce(0, +) == 0)
+        #expect(cluster.agents.map(\.status.freeCores) == [4, 4, 4])
+        #expect(cluster.metrics.value(of: "cpu_leases_active") == 0)
+        await cluster.stop()
+    }
+
+    @Test func capabilitiesAndRenewalWorkOverTheWire() async throws {
+        let cluster = try cluster()
+        let big = try await CpuBuilder(on: cluster.fabric).require("bigcore").leaseSecs(5).acquire()
+        #expect(big.node == "node0")
+        let before = big.expiry
+        try await big.renew(for: .seconds(50))
+        #expect(big.expiry > before)
+        await #expect(throws: FabricError.noMatchingNode) {
+            try await CpuBuilder(on: cluster.fabric).require("gpu").acquire()
+        }
+        await big.release()
+        await #expect(throws: FabricError.unknownLease) { try await big.renew() }
+        await cluster.stop()
+    }
+
+    @Test func blockStorageWorksOverTheWire() async throws {
+        let cluster = try cluster()
+        let store = try await BlockBuilder(on: cluster.fabric).minBlocks(8).leaseSecs(60).acquire()
+        #expect(try await store.write("chunk-1.o", [1, 2, 3]) == 3)
+        #expect(try await store.write("chunk-1.o", [1, 2, 3]) == 0)
+        #expect(try await store.read("chunk-1.o") == [1, 2, 3])
+        let digest = try await store.put([7, 7, 7])
+        #expect(try await store.get(digest) == [7, 7, 7])
+        #expect(try await store.list() == ["chunk-1.o"])
+        try await store.writeBlock(7, [4])
+        #expect(try await store.readBlock(7).prefix(2) == [4, 0])
+        await #expect(throws: FabricError.outOfBounds) { try await store.readBlock(8) }
+        await #expect(throws: FabricError.notFound) { try await store.read("missing") }
+        #expect(try await store.usage().objects == 1)
+        #expect(cluster.metrics.value(of: "artifact_bytes_written") == 6)
+        await store.release()
+        #expect(cluster.agents.map(\.status.blockLeases).reduce(0, +) == 0)
+        await cluster.stop()
+    }
+
+    @Test func anotherClientCannotTouchALeaseWithoutItsToken() async throws {
+        let cluster = try cluster(nodes: 1)
+        let lease = try await CpuBuilder(on: cluster.fabric).leaseSecs(60).acquire()
+        let forged = LeaseCredential(id: lease.id, token: LeaseToken(high: 1, low: 1))
+        let response = await cluster.agents[0].handle(.release(forged))
+        guard case .error(let error) = response else {
+            Issue.record("expected a refusal, got \(response)")
+            return
+        }
+        #expect(error.code == .notHolder)
+        #expect(cluster.agents[0].status.cpuLeases == 1)
+        await cluster.stop()
+    }
+
+    @Test func aWrongSecretIsRefusedAndOthersKeepWorking() async throws {
+        let cluster = try cluster(nodes: 1)
+        let intruder = try RemoteFabric(
+            endpoints: cluster.addresses,
+            secret: Array("wrong".utf8),
+            metrics: MetricsRegistry()
+        )
+        await #expect(throws: FabricError.unauthenticated) { try await CpuBuilder(on: intruder).acquire() }
+        let lease = try await CpuBuilder(on: cluster.fabric).acquire()
+        #expect(lease.node == "node0")
+        #expect(cluster.agents[0].refusals.protocolErrors == 1)
+        await intruder.shutdown()
+        await cluster.stop()
+    }
+
+    @Test func anUnreachableNodeIsSkippedAndReportedAsDisconnected() async throws {
+        let cluster = try cluster(nodes: 2, cores: 2)
+        cluster.agents[1].stop()
+        var leases: [CpuLease] = []
+        for _ in 0..<2 { leases.append(try await CpuBuilder(on: cluster.fabric).leaseSecs(60).acquire()) }
+        #expect(leases.allSatisfy { $0.node == "node0" })
+        cluster.agents[0].stop()
+        await #expect(throws: FabricError.disconnected) { try await leases[0].renew() }
+        let lonely = try RemoteFabric(
+            endpoints: [cluster.addresses[1]],
+            secret: Self.secret,
+            metrics: MetricsRegistry()
+        )
+        await #expect(throws: FabricError.disconnected) { try await CpuBuilder(on: lonely).acquire() }
+        await lonely.shutdown()
+        await cluster.stop()
+    }
+
+    @Test func aLaunchInFlightFailsAtOnceWhenItsNodeGoesAway() async throws {
+        let clock = ManualClock()
+        let sim = SimulatedFabric(
+            clock: clock,
+            seed: 1,
+            nodes: [SimulatedFabric.Node(name: "sim0", cores: 2)],
+            metrics: MetricsRegistry()
+        )
+        sim.onLaunch { _ in
+            try await clock.sleep(for: .seconds(3600))
+            return TaskletResult(output: [])
+        }
+        let agent = NodeAgent(
+            configuration: .init(listen: "127.0.0.1:0", name: "sim0", cores: 2, storageBytes: 0, secret: Self.secret),
+            serving: sim
+        )
+        let address = try agent.start()
+        let fabric = try RemoteFabric(endpoints: [address], secret: Self.secret, metrics: MetricsRegistry())
+        let lease = try await CpuBuilder(on: fabric).leaseSecs(600).acquire()
+        let launch = Task { try await lease.cpu().submit([]).launch() }
+        await clock.waitForSleepers(1)
+        agent.stop()
+        await #expect(throws: FabricError.disconnected) { try await launch.value }
+        await fabric.shutdown()
+    }
+
+    @Test func theNodeReclaimsLeasesOfAVanishedCoordinatorWithinOneTTL() async throws {
+        let clock = ManualClock()
+        let agent = NodeAgent(
+            configuration: .init(
+                listen: "127.0.0.1:0",
+                name: "n",
+                cores: 4,
+                storageBytes: 1 << 16,
+                secret: Self.secret
+            ),
+            clock: clock
+        )
+        let address = try agent.start()
+        var fabric: RemoteFabric? = try RemoteFabric(
+            endpoints: [address],
+            secret: Self.secret,
+            metrics: MetricsRegistry()
+        )
+        var leases: [CpuLease] = []
+        for _ in 0..<4 { leases.append(try await CpuBuilder(on: fabric!).leaseSecs(30).acquire()) }
+        _ = try await BlockBuilder(on: fabric!).minBlocks(4).leaseSecs(30).acquire()
+        // The coordinator "crashes": its connections close, nobody releases anything.
+        fabric!.closeConnectionsForTesting()
+        #expect(agent.status.cpuLeases == 4)
+        clock.advance(by: .seconds(30))
+        #expect(agent.status.cpuLeases == 0)
+        #expect(agent.status.blockLeases == 0)
+        #expect(agent.status.freeCores == 4)
+        leases.removeAll()
+        fabric = nil
+        agent.stop()
+    }
+}
+
+@Suite struct RemoteConcurrencyTests {
+    /// Regression: frames were numbered under a lock but written after it, so concurrent responses could reach
+    /// the wire out of MAC-sequence order; the client then dropped the connection and leaked granted leases.
+    @Test func twoHundredConcurrentAcquiresOnOneConnectionAllSucceed() async throws {
+        let secret = Array("concurrency".utf8)
+        let agent = NodeAgent(
+            configuration: .init(listen: "127.0.0.1:0", name: "wide", cores: 200, storageBytes: 0, secret: secret)
+        )
+        let fabric = try RemoteFabric(endpoints: [try agent.start()], secret: secret, metrics: MetricsRegistry())
+        let leases = try await withThrowingTaskGroup(of: CpuLease.self) { group in
+            for _ in 0..<200 { group.addTask { try await CpuBuilder(on: fabric).leaseSecs(60).acquire() } }
+            var leases: [CpuLease] = []
+            for try await lease in group { leases.append(lease) }
+            return leases
+        }
+        #expect(leases.count == 200)
+        #expect(agent.status.cpuLeases == 200)
+        await withTaskGroup(of: Void.self) { group in
+            for lease in leases { group.addTask { await lease.release() } }
+        }
+        #expect(agent.status.cpuLeases == 0)
+        await fabric.shutdown()
+        agent.stop()
+    }
+}
