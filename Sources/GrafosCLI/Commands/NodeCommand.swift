@@ -6,12 +6,14 @@ package enum NodeCommand: Command {
     package static let summary = "Run a node agent, or query one (node status ADDR)"
     package static let help = """
         Usage: grafos node --listen HOST:PORT --cores N --storage BYTES --secret-file FILE
-                           [--capability NAME]… [--name NAME]
+                           [--capability NAME]… [--name NAME] [--data-dir DIR]
                grafos node status HOST:PORT --secret-file FILE [--metrics]
 
         Runs a node agent that leases N cores and BYTES of block storage (e.g. 4G) to clients that hold the
         shared secret in FILE, enforcing lease TTLs on its own clock, until the process is stopped. Port 0 picks
-        a free port; the first line printed names the address actually bound.
+        a free port; the first line printed names the address actually bound. With --data-dir, block storage
+        is durable: objects written survive a restart of the node (their leases too, until their TTLs pass), and an
+        interrupted write never leaves a torn object.
 
         'node status' prints a node's capacity, leases and running tasklets; --metrics prints its Prometheus text.
 
@@ -32,10 +34,11 @@ package enum NodeCommand: Command {
         }
         let capabilities = Set(try arguments.options("capability"))
         let name = try arguments.option("name") ?? "node-\(listen)"
+        let dataDirectory = try arguments.option("data-dir")
         try arguments.finish()
         guard let secretFile else { throw CLIError.usage("--secret-file FILE is required") }
         let secret = try readSecret(secretFile)
-        let agent = NodeAgent(
+        let agent = try NodeAgent(
             configuration: .init(
                 listen: listen,
                 name: name,
@@ -43,6 +46,7 @@ package enum NodeCommand: Command {
                 storageBytes: storage,
                 capabilities: capabilities,
                 secret: secret,
+                dataDirectory: dataDirectory,
                 log: { message in
                     var stream = StandardErrorStream()
                     print(message, to: &stream)
@@ -70,6 +74,7 @@ package enum NodeCommand: Command {
         _ = try? copy.options("storage")
         _ = try? copy.options("capability")
         _ = try? copy.options("name")
+        _ = try? copy.options("data-dir")
         _ = copy.flag("metrics")
         return (try? copy.positionalArguments())?.first
     }

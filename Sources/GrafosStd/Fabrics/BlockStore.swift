@@ -89,6 +89,38 @@ package struct BlockStore: Sendable {
         }
     }
 
+    // MARK: Support for durable storage
+
+    /// The bytes of object `key`, if stored.
+    package func object(_ key: String) -> [UInt8]? {
+        named[key].flatMap { slots[$0]?.bytes }
+    }
+
+    /// Whether content with `digest` is stored.
+    package func hasContent(_ digest: Digest) -> Bool {
+        contents[digest] != nil
+    }
+
+    /// Raw block `index` if it was written raw, else nil.
+    package func rawBlock(_ index: Int) -> [UInt8]? {
+        guard index >= 0 && index < blockCount, !owner.isEmpty, owner[index] == Self.raw else { return nil }
+        return rawData[index] ?? [UInt8](repeating: 0, count: Self.blockSize)
+    }
+
+    /// Removes content-addressed bytes (undoing a `put` that could not be made durable).
+    package mutating func removeContent(_ digest: Digest) {
+        if let slot = contents[digest] { removeSlot(slot) }
+    }
+
+    /// Makes block `index` free again (undoing a raw write that could not be made durable).
+    package mutating func clearRawBlock(_ index: Int) {
+        guard index >= 0 && index < blockCount, !owner.isEmpty, owner[index] == Self.raw else { return }
+        owner[index] = Self.free
+        rawData.removeValue(forKey: index)
+        freeBlocks += 1
+        rawBlockCount -= 1
+    }
+
     private func checkIndex(_ index: Int) throws(FabricError) {
         guard index >= 0 && index < blockCount else {
             throw FabricError(.outOfBounds, "block \(index) is outside this lease's blocks 0..<\(blockCount)")

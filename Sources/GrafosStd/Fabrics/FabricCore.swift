@@ -46,6 +46,7 @@ package final class FabricCore: Sendable {
     private let blockGauge: Gauge
     private let launches: TaskletMetrics
     private let artifactBytes: Counter
+    private let persistence: (any BlockPersistence)?
 
     /// Creates a core.
     /// - Parameters:
@@ -63,10 +64,12 @@ package final class FabricCore: Sendable {
         clock: any FabricClock,
         metrics: MetricsRegistry,
         seed: UInt64?,
-        recordsHistory: Bool
+        recordsHistory: Bool,
+        persistence: (any BlockPersistence)? = nil
     ) {
         self.clock = clock
         self.metrics = metrics
+        self.persistence = persistence
         state = Mutex(
             State(
                 table: LeaseTable(nodes: nodes, storageName: storageName, storageBlocks: storageBlocks),
@@ -78,6 +81,33 @@ package final class FabricCore: Sendable {
         blockGauge = metrics.gauge("block_leases_active", help: "Block storage leases currently held")
         launches = TaskletMetrics(metrics)
         artifactBytes = metrics.counter("artifact_bytes_written", help: "Bytes newly stored in block leases")
+        if let persistence { restore(from: persistence) }
+    }
+
+    /// Re-creates the block leases a previous process left in `persistence`, with their contents.
+    private func restore(from persistence: any BlockPersistence) {
+        let now = clock.now
+        for (var grant, remaining, contents) in persistence.restore() {
+            grant.expiry = now.advanced(by: remaining)
+            let box = StoreBox(blocks: grant.blocks)
+            box.store.withLock { store in
+                for operation in contents { _ = try? store.apply(operation) }
+            }
+            let restored = state.withLock { state -> Bool in
+                do throws(FabricError) {
+                    try state.table.restoreBlock(grant, attachment: box)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            if restored {
+                blockGauge.increment()
+                scheduleReaper(for: grant.expiry)
+            } else {
+                persistence.ended(grant.credential.id)
+            }
+        }
     }
 
     deinit {
@@ -139,16 +169,27 @@ package final class FabricCore: Sendable {
         }
         blockGauge.increment()
         scheduleReaper(for: grant.expiry)
+        if let persistence {
+            do throws(FabricError) {
+                try persistence.created(grant, expiresIn: clock.now.duration(to: grant.expiry))
+            } catch {
+                try? release(grant.credential)
+                throw FabricError(.storageFull, "the node could not make the lease durable: \(error.message)")
+            }
+        }
         return grant
     }
 
     package func renew(_ credential: LeaseCredential, for duration: Duration) throws(FabricError) -> FabricInstant {
-        let expiry = try mutate { state, now throws(FabricError) in
+        let (expiry, grant) = try mutate { state, now throws(FabricError) in
             let expiry = try state.table.renew(credential, for: duration, now: now)
             state.history?.append(.renewed(credential.id, expiry: expiry))
-            return expiry
+            return (expiry, state.table.leases[credential.id]?.grant)
         }
         scheduleReaper(for: expiry)
+        if let persistence, let grant, grant.kind == .block {
+            try persistence.renewed(grant, expiresIn: clock.now.duration(to: expiry))
+        }
         return expiry
     }
 
@@ -249,11 +290,58 @@ package final class FabricCore: Sendable {
         let box = try mutate { state, _ throws(FabricError) in
             try state.table.check(credential, kind: .block).attachment as! StoreBox
         }
-        let result = try box.store.withLock { store throws(FabricError) in try store.apply(operation) }
+        let result = try box.store.withLock { store throws(FabricError) in
+            guard let persistence else { return try store.apply(operation) }
+            return try Self.applyDurably(operation, to: &store, lease: credential.id, persistence: persistence)
+        }
         switch result {
         case .stored(let bytes), .digest(_, let bytes):
             if bytes > 0 { artifactBytes.increment(by: UInt64(bytes)) }
         default: break
+        }
+        return result
+    }
+
+    /// Applies a mutation in memory, makes it durable, and undoes it in memory if that fails.
+    private static func applyDurably(
+        _ operation: BlockOperation,
+        to store: inout BlockStore,
+        lease: LeaseID,
+        persistence: any BlockPersistence
+    ) throws(FabricError) -> BlockOperationResult {
+        let undo: (inout BlockStore) -> Void
+        switch operation {
+        case .writeObject(let key, _), .removeObject(let key):
+            let previous = store.object(key)
+            undo = { store in
+                if let previous {
+                    _ = try? store.apply(.writeObject(key, previous))
+                } else {
+                    _ = try? store.apply(.removeObject(key))
+                }
+            }
+        case .put(let bytes):
+            let digest = SHA256.hash(bytes)
+            let existed = store.hasContent(digest)
+            undo = { store in if !existed { store.removeContent(digest) } }
+        case .writeBlock(let index, _):
+            let previous = store.rawBlock(index)
+            undo = { store in
+                if let previous {
+                    _ = try? store.apply(.writeBlock(index, previous))
+                } else {
+                    store.clearRawBlock(index)
+                }
+            }
+        case .readBlock, .readObject, .listObjects, .get, .usage:
+            return try store.apply(operation)
+        }
+        let result = try store.apply(operation)
+        do throws(FabricError) {
+            try persistence.persist(operation, result: result, lease: lease)
+        } catch {
+            undo(&store)
+            throw error
         }
         return result
     }
@@ -361,7 +449,12 @@ package final class FabricCore: Sendable {
             return outcome
         }
         for (record, _) in endings {
-            if record.grant.kind == .cpu { cpuGauge.decrement() } else { blockGauge.decrement() }
+            if record.grant.kind == .cpu {
+                cpuGauge.decrement()
+            } else {
+                blockGauge.decrement()
+                persistence?.ended(record.grant.credential.id)
+            }
         }
         for (interrupt, error) in interrupts { interrupt.fire(error) }
         return try outcome.get()

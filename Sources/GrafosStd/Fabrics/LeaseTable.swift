@@ -212,6 +212,26 @@ package struct LeaseTable: Sendable {
         return record
     }
 
+    /// Re-creates a block lease restored from durable storage, with its original credential and a new expiry.
+    package mutating func restoreBlock(
+        _ grant: LeaseGrant,
+        attachment: (any Sendable & AnyObject)?
+    ) throws(FabricError) {
+        guard grant.kind == .block, leases[grant.credential.id] == nil else {
+            throw FabricError(.invalidRequest, "lease \(grant.credential.id) cannot be restored twice")
+        }
+        guard grant.blocks >= 1, grant.blocks <= storageFreeBlocks else {
+            throw FabricError(
+                .insufficientCapacity,
+                "restoring lease \(grant.credential.id) needs \(grant.blocks) blocks; \(storageFreeBlocks) are free"
+            )
+        }
+        storageFreeBlocks -= grant.blocks
+        leases[grant.credential.id] = Record(grant: grant, nodeIndex: -1, attachment: attachment)
+        expiries.push(ExpiryKey(expiry: grant.expiry, id: grant.credential.id))
+        activeBlockLeases += 1
+    }
+
     /// Extends a live lease to `duration` from `now`.
     package mutating func renew(
         _ credential: LeaseCredential,

@@ -65,12 +65,24 @@ public final class LocalFabric: FabricProtocol {
     ///   - clock: The clock TTLs are enforced on; ``MonotonicClock`` by default, ``ManualClock`` in tests.
     ///   - metrics: Where lease gauges and tasklet metrics are recorded; the process registry by default.
     ///   - name: A name for logs.
-    public init(
+    public convenience init(
         nodes: [Node] = [Node(name: "local", cores: LocalFabric.machineCores)],
         storage: Int = 4 << 30,
         clock: some FabricClock = MonotonicClock(),
         metrics: MetricsRegistry = .default,
         name: String = "local"
+    ) {
+        self.init(nodes: nodes, storage: storage, clock: clock, metrics: metrics, name: name, persistence: nil)
+    }
+
+    /// Creates a fabric whose block leases are kept by `persistence` (a node's `--data-dir`).
+    package init(
+        nodes: [Node],
+        storage: Int,
+        clock: any FabricClock,
+        metrics: MetricsRegistry,
+        name: String,
+        persistence: (any BlockPersistence)?
     ) {
         self.name = name
         self.nodes = nodes
@@ -82,7 +94,8 @@ public final class LocalFabric: FabricProtocol {
             clock: clock,
             metrics: metrics,
             seed: nil,
-            recordsHistory: false
+            recordsHistory: false,
+            persistence: persistence
         )
     }
 

@@ -10,7 +10,7 @@ import Synchronization
 /// reason while the agent carries on serving everyone else.
 ///
 /// ```swift
-/// let agent = NodeAgent(configuration: .init(
+/// let agent = try NodeAgent(configuration: .init(
 ///     listen: "127.0.0.1:7070", name: "n1", cores: 8, storageBytes: 1 << 30, secret: Array("s3cret".utf8)))
 /// try await agent.run()   // serves until the task is cancelled
 /// ```
@@ -39,6 +39,9 @@ public final class NodeAgent: Sendable {
         public var handshakeTimeout: Duration
         /// Where the agent reports connections refused or closed, and why; nothing by default.
         public var log: (@Sendable (String) -> Void)?
+        /// A directory that makes block storage durable: written data (and its leases, until their TTLs pass)
+        /// survives a restart of the node. In memory only when nil.
+        public var dataDirectory: String?
 
         /// Creates a configuration.
         public init(
@@ -52,6 +55,7 @@ public final class NodeAgent: Sendable {
             maxConnections: Int = 1024,
             maxInFlightPerConnection: Int = 4096,
             handshakeTimeout: Duration = .seconds(10),
+            dataDirectory: String? = nil,
             log: (@Sendable (String) -> Void)? = nil
         ) {
             self.listen = listen
@@ -64,6 +68,7 @@ public final class NodeAgent: Sendable {
             self.maxConnections = maxConnections
             self.maxInFlightPerConnection = maxInFlightPerConnection
             self.handshakeTimeout = handshakeTimeout
+            self.dataDirectory = dataDirectory
             self.log = log
         }
     }
@@ -89,15 +94,22 @@ public final class NodeAgent: Sendable {
     private let running = AtomicCounter()
 
     /// Creates an agent; nothing listens until ``start()`` or ``run()``.
+    ///
+    /// With a ``Configuration/dataDirectory``, block leases left there by a previous run whose TTLs have not passed
+    /// are restored with their data.
     /// - Parameters:
     ///   - configuration: Address, resources, secret and limits.
     ///   - clock: The clock TTLs are enforced on.
     ///   - metrics: The node's registry; a fresh one by default.
+    /// - Throws: ``FabricError/Code/invalidRequest`` when the data directory cannot be used.
     public init(
         configuration: Configuration,
         clock: some FabricClock = MonotonicClock(),
         metrics: MetricsRegistry = MetricsRegistry()
-    ) {
+    ) throws {
+        let persistence = try configuration.dataDirectory.map { path throws(FabricError) in
+            try DurableBlockStorage(path: path)
+        }
         let local = LocalFabric(
             nodes: [
                 LocalFabric.Node(
@@ -109,7 +121,8 @@ public final class NodeAgent: Sendable {
             storage: configuration.storageBytes,
             clock: clock,
             metrics: metrics,
-            name: configuration.name
+            name: configuration.name,
+            persistence: persistence
         )
         self.configuration = configuration
         self.metrics = metrics

@@ -8,7 +8,7 @@ import Testing
     static let secret = Array("hostile-test-secret".utf8)
 
     func agent(maxFrameBytes: Int = 1 << 20, clock: some FabricClock = MonotonicClock()) throws -> (NodeAgent, String) {
-        let agent = NodeAgent(
+        let agent = try NodeAgent(
             configuration: .init(
                 listen: "127.0.0.1:0",
                 name: "target",

@@ -23,7 +23,7 @@ import Testing
         var agents: [NodeAgent] = []
         var addresses: [String] = []
         for index in 0..<nodes {
-            let agent = NodeAgent(
+            let agent = try NodeAgent(
                 configuration: .init(
                     listen: "127.0.0.1:0",
                     name: "node\(index)",
@@ -168,7 +168,7 @@ import Testing
 
     @Test func theNodeReclaimsLeasesOfAVanishedCoordinatorWithinOneTTL() async throws {
         let clock = ManualClock()
-        let agent = NodeAgent(
+        let agent = try NodeAgent(
             configuration: .init(
                 listen: "127.0.0.1:0",
                 name: "n",
@@ -205,7 +205,7 @@ import Testing
     /// the wire out of MAC-sequence order; the client then dropped the connection and leaked granted leases.
     @Test func twoHundredConcurrentAcquiresOnOneConnectionAllSucceed() async throws {
         let secret = Array("concurrency".utf8)
-        let agent = NodeAgent(
+        let agent = try NodeAgent(
             configuration: .init(listen: "127.0.0.1:0", name: "wide", cores: 200, storageBytes: 0, secret: secret)
         )
         let fabric = try RemoteFabric(endpoints: [try agent.start()], secret: secret, metrics: MetricsRegistry())
