@@ -51,6 +51,16 @@ public protocol FabricProtocol: AnyObject, Sendable {
 
     /// Performs one storage operation on a block lease.
     func perform(_ operation: BlockOperation, on lease: LeaseCredential) async throws -> BlockOperationResult
+
+    /// How many cores are free right now, when the fabric can tell; coordinators size their concurrency from it.
+    ///
+    /// The default implementation returns nil (unknown).
+    func freeCoreCount() async -> Int?
+}
+
+extension FabricProtocol {
+    /// Unknown (nil), unless the fabric says otherwise.
+    public func freeCoreCount() async -> Int? { nil }
 }
 
 /// The namespace of the task-local current fabric.

@@ -116,6 +116,11 @@ public final class LocalFabric: FabricProtocol {
     /// Free cores by node name.
     public var freeCores: [String: Int] { core.freeCores }
 
+    /// The free cores of all nodes, after reclaiming expired leases.
+    public func freeCoreCount() async -> Int? {
+        core.freeCores.values.reduce(0, +)
+    }
+
     public func acquireCpu(_ request: CpuLeaseRequest) async throws -> LeaseGrant {
         try core.acquireCpu(request)
     }

@@ -147,6 +147,12 @@ public final class RemoteFabric: FabricProtocol {
 
     // MARK: FabricProtocol
 
+    /// The free cores of every reachable node (one status round trip to each).
+    public func freeCoreCount() async -> Int? {
+        let statuses = await statuses()
+        return statuses.isEmpty ? nil : statuses.reduce(0) { $0 + $1.freeCores }
+    }
+
     public func acquireCpu(_ request: CpuLeaseRequest) async throws -> LeaseGrant {
         try request.validate()
         return try await place(kind: .cpu) {

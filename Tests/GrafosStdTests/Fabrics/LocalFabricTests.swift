@@ -191,3 +191,23 @@ import Testing
         await #expect(throws: FabricError.leaseExpired) { try await lease.cpu().submit([]).launch() }
     }
 }
+
+@Suite struct FreeCoreCountTests {
+    @Test func fabricsReportTheirFreeCores() async throws {
+        let local = LocalFabric(
+            nodes: [LocalFabric.Node(name: "a", cores: 4), LocalFabric.Node(name: "b", cores: 2)],
+            metrics: MetricsRegistry()
+        )
+        #expect(await local.freeCoreCount() == 6)
+        let lease = try await CpuBuilder(on: local).cores(3).acquire()
+        #expect(await local.freeCoreCount() == 3)
+        await lease.release()
+        let sim = SimulatedFabric(
+            clock: ManualClock(),
+            seed: 1,
+            nodes: [SimulatedFabric.Node(name: "s", cores: 8)],
+            metrics: MetricsRegistry()
+        )
+        #expect(await sim.freeCoreCount() == 8)
+    }
+}

@@ -1,3 +1,4 @@
+import GrafosObserve
 import Synchronization
 import Testing
 
@@ -70,5 +71,28 @@ import Testing
         clock.advance(to: FabricInstant(nanoseconds: 50))
         clock.advance(by: .seconds(-1))
         #expect(clock.now == FabricInstant(nanoseconds: 100))
+    }
+}
+
+@Suite struct ManualClockCancellationTests {
+    @Test func waitingForSleepersEndsWhenTheWaiterIsCancelled() async {
+        let clock = ManualClock()
+        let waiter = Task { await clock.waitForSleepers(1) }
+        waiter.cancel()
+        await waiter.value
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func aSimulatedFabricCanRunWithoutHistory() async throws {
+        let clock = ManualClock()
+        let sim = SimulatedFabric(
+            clock: clock,
+            seed: 1,
+            nodes: [SimulatedFabric.Node(name: "s", cores: 1)],
+            metrics: MetricsRegistry(),
+            recordsHistory: false
+        )
+        _ = try await CpuBuilder(on: sim).acquire()
+        #expect(sim.history.isEmpty)
     }
 }

@@ -32,7 +32,7 @@ public final class ManualClock: FabricClock {
         var queue = MinHeap<DeadlineKey>()
         var nextSequence: UInt64 = 0
         var sleeperCount = 0
-        var sleeperWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var sleeperWatchers: [(id: UInt64, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private enum Outcome {
@@ -166,7 +166,7 @@ public final class ManualClock: FabricClock {
         return true
     }
 
-    /// Suspends until at least `count` tasks are sleeping on this clock.
+    /// Suspends until at least `count` tasks are sleeping on this clock, or the task is cancelled.
     ///
     /// Tests use it to know that the code under test has reached its sleep before advancing time:
     /// ```swift
@@ -175,13 +175,25 @@ public final class ManualClock: FabricClock {
     /// clock.advance(by: .seconds(5))
     /// ```
     public func waitForSleepers(_ count: Int = 1) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.sleeperCount >= count { return true }
-                state.sleeperWatchers.append((count, continuation))
-                return false
+        let id = state.withLock { state -> UInt64 in
+            state.nextSequence &+= 1
+            return state.nextSequence
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.sleeperCount >= count || Task.isCancelled { return true }
+                    state.sleeperWatchers.append((id, count, continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let watcher = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.sleeperWatchers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.sleeperWatchers.remove(at: index).continuation
+            }
+            watcher?.resume()
         }
     }
 

@@ -81,6 +81,7 @@ public final class SimulatedFabric: FabricProtocol {
     ///   - storage: Bytes of block storage to lease out; 1 GiB by default.
     ///   - metrics: Where gauges and counters go; the process registry by default. Give each test its own
     ///     `MetricsRegistry()` when tests run in parallel.
+    ///   - recordsHistory: Whether to keep ``history`` (it grows with every event; turn it off for long runs).
     ///   - name: A name for logs.
     public init(
         clock: ManualClock,
@@ -88,6 +89,7 @@ public final class SimulatedFabric: FabricProtocol {
         nodes: [Node],
         storage: Int = 1 << 30,
         metrics: MetricsRegistry = .default,
+        recordsHistory: Bool = true,
         name: String = "sim"
     ) {
         self.name = name
@@ -100,7 +102,7 @@ public final class SimulatedFabric: FabricProtocol {
             clock: clock,
             metrics: metrics,
             seed: seed,
-            recordsHistory: true
+            recordsHistory: recordsHistory
         )
     }
 
@@ -108,7 +110,7 @@ public final class SimulatedFabric: FabricProtocol {
     public var clock: any FabricClock { manualClock }
     /// The registry metrics are recorded in.
     public var metrics: MetricsRegistry { core.metrics }
-    /// Everything that happened, in order.
+    /// Everything that happened, in order (empty when created with `recordsHistory: false`).
     public var history: [FabricEvent] { core.history }
     /// Live CPU leases (expired ones are reclaimed first).
     public var activeCpuLeases: Int { core.activeCpuLeases }
@@ -181,6 +183,11 @@ public final class SimulatedFabric: FabricProtocol {
     }
 
     // MARK: FabricProtocol
+
+    /// The free cores of all nodes, after reclaiming expired leases.
+    public func freeCoreCount() async -> Int? {
+        core.freeCores.values.reduce(0, +)
+    }
 
     public func acquireCpu(_ request: CpuLeaseRequest) async throws -> LeaseGrant {
         if let error = script.withLock({ $0.acquireFailures.isEmpty ? nil : $0.acquireFailures.removeFirst() }) {
