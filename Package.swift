@@ -24,11 +24,6 @@ let package = Package(
         .target(
             name: "GrafosStd",
             dependencies: ["GrafosObserve"],
-            // TEMPORARY: the engine's translator, interpreter and runtime are being developed in a side package;
-            // these excludes are lifted when they land.
-            exclude: [
-                "Wasm/Translation", "Wasm/Execution", "Wasm/Runtime", "Wasm/WASI/WASI+WasmImports.swift", "Tasklets",
-            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "GrafosLeaseKit", dependencies: ["GrafosStd", "GrafosObserve"], swiftSettings: swiftSettings),
@@ -47,7 +42,7 @@ let package = Package(
         .testTarget(
             name: "GrafosStdTests",
             dependencies: ["GrafosStd", "GrafosObserve"],
-            exclude: ["Fixtures", "WasmEngine"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -111,11 +111,15 @@ import Testing
         ]
         let dead = workers[0].id
         h.sim.expire(lease: dead)
-        let coordinator = h.coordinator(RetryPolicy.default.withSeed(3), maxConcurrency: nil)
+        // The live worker's first launch takes a second, so the dead worker's lane surely claims a chunk (and backs
+        // off) before the other lane could run them all.
+        h.sim.delayNextLaunch(by: .seconds(1))
+        let policy = RetryPolicy.default.withSeed(3).withBackoff(.constant(.milliseconds(100)))
+        let coordinator = h.coordinator(policy, maxConcurrency: nil)
         let events = collectEvents(coordinator)
         let artifacts = try await h.artifacts()
         let used = Recorder<LeaseID>()
-        let out = try await drivingClock(h.clock) {
+        let job = Task {
             try await coordinator.run(
                 chunks(10),
                 on: workers,
@@ -129,6 +133,8 @@ import Testing
                 aggregate: { $0 }
             )
         }
+        await h.clock.waitForSleepers(2)  // one lane in its backoff, the other in its delayed launch
+        let out = try await drivingClock(h.clock) { try await job.value }
         #expect(out.map(\.output) == chunks(10).map(\.bytes))
         let replacements = await events.value.compactMap { event -> (LeaseID, LeaseID)? in
             if case .workerReplaced(let old, let new) = event { (old, new) } else { nil }
@@ -141,6 +147,36 @@ import Testing
         // The replacement was released; the caller's live worker was not.
         #expect(h.sim.activeCpuLeases == 1)
         #expect(!workers[1].isReleased)
+    }
+
+    @Test func runningOnWorkersRetriesOnAReplacementWhenAWorkerWasReleased() async throws {
+        // `leaseReleased` is deterministic under the default policy, but a released worker is replaced, so the
+        // attempt that found it released must run again on the replacement rather than fail its chunk.
+        let h = Harness(nodes: 4, cores: 1)
+        let workers = [
+            try await CpuBuilder(on: h.sim).cores(1).leaseSecs(60).acquire(),
+            try await CpuBuilder(on: h.sim).cores(1).leaseSecs(60).acquire(),
+        ]
+        await workers[0].release()
+        // One lane, on the released worker: every chunk goes through it.
+        let coordinator = h.coordinator(RetryPolicy.default.withBackoff(.none), maxConcurrency: 1)
+        #expect(coordinator.policy.classify(FabricError.leaseReleased) == .deterministic)
+        let events = collectEvents(coordinator)
+        let artifacts = try await h.artifacts()
+        let out = try await coordinator.run(
+            chunks(6),
+            on: workers,
+            artifacts,
+            exec: { chunk, worker, _ in try await worker.cpu().submit([]).input(chunk.bytes).launch() },
+            aggregate: { $0 }
+        )
+        #expect(out.map(\.output) == chunks(6).map(\.bytes))
+        guard case .finished(let summary)? = await events.value.last else {
+            Issue.record("the run did not finish its event stream")
+            return
+        }
+        #expect(summary.replacedWorkers == 1 && summary.retries >= 1 && summary.failed == 0)
+        #expect(h.sim.activeCpuLeases == 1)
     }
 
     @Test func eventsReportEveryStepOfARunInOrder() async throws {

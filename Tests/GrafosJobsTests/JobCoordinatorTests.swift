@@ -175,11 +175,21 @@ import Testing
             return TaskletResult(output: launch.input)
         }
         let coordinator = h.coordinator(maxConcurrency: 10)
+        let progress = coordinator.events()
         let artifacts = try await h.artifacts()
         let exec = h.exec
-        let out = try await drivingClock(h.clock) {
-            try await coordinator.run(chunks(10), artifacts, exec: exec, aggregate: { $0 })
+        let job = Task { try await coordinator.run(chunks(10), artifacts, exec: exec, aggregate: { $0 }) }
+        // Step the clock by hand: every tasklet starts at t+0, then exactly one wakes per step, and the next step
+        // waits for its chunk to succeed. (An eager clock driver would let finishing order depend on scheduling.)
+        await clock.waitForSleepers(10)
+        var events = progress.makeAsyncIterator()
+        for _ in 0..<10 {
+            clock.advanceToNextDeadline()
+            while let event = await events.next() {
+                if case .succeeded = event { break }
+            }
         }
+        let out = try await job.value
         #expect(out.map { $0.output[0] } == Array(0..<10))
         #expect(finished.all == Array((0..<10).reversed()))
     }

@@ -161,8 +161,10 @@ public final class JobCoordinator: Sendable {
     ///
     /// Each worker runs as many chunks at once as it has cores (fewer when ``maxConcurrency`` is lower). When an
     /// attempt fails because its worker's lease expired, was released or its node dropped, the coordinator leases a
-    /// replacement — by default like the old one: same fabric, cores and TTL — and the retry runs on it. The
-    /// caller's leases are never released; replacements are released when the run ends.
+    /// replacement — by default like the old one: same fabric, cores and TTL — and the retry runs on it. Such an
+    /// attempt is retried even when the policy classifies its error as deterministic (`leaseReleased`, say), within
+    /// the policy's retries, budget and deadline. The caller's leases are never released; replacements are released
+    /// when the run ends.
     ///
     /// ```swift
     /// let out = try await coordinator.run(chunks, on: workers, artifacts,
@@ -212,7 +214,7 @@ public final class JobCoordinator: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for slot in lanes {
                 group.addTask {
-                    await run.drain { chunk in
+                    await run.drain(alsoRetry: WorkerSlot.leaseIsDead) { chunk in
                         let (lease, generation) = try await slot.current()
                         do {
                             return try await exec(chunk, lease, store)

@@ -57,17 +57,26 @@ final class JobRun<R: Sendable>: Sendable {
     }
 
     /// Claims and runs chunks until none are left, the run stops at a failure, or the task is cancelled.
-    func drain(_ attempt: (Chunk) async throws -> R) async {
+    /// - Parameters:
+    ///   - alsoRetry: Errors to retry whatever the policy's classification says (still within its retries, budget
+    ///     and deadline): ``JobCoordinator/run(_:on:_:replacingWith:exec:aggregate:)`` retries an attempt whose
+    ///     worker lease died, because the retry runs on a replacement.
+    ///   - attempt: Runs one attempt of one chunk.
+    func drain(alsoRetry: (any Error) -> Bool = { _ in false }, _ attempt: (Chunk) async throws -> R) async {
         let count = chunks.count
         while !Task.isCancelled && !stopped.load(ordering: .relaxed) {
             let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard index < count else { return }
-            await process(index, attempt)
+            await process(index, alsoRetry, attempt)
         }
     }
 
     /// Runs one chunk's attempts.
-    private func process(_ index: Int, _ attempt: (Chunk) async throws -> R) async {
+    private func process(
+        _ index: Int,
+        _ alsoRetry: (any Error) -> Bool,
+        _ attempt: (Chunk) async throws -> R
+    ) async {
         let chunk = chunks[index]
         var number = 1
         let firstAttempt = policy.deadline == nil ? Duration.zero : clock.elapsed()
@@ -83,7 +92,7 @@ final class JobRun<R: Sendable>: Sendable {
                 return
             } catch {
                 if Task.isCancelled { return }
-                guard policy.classify(error) == .retryable else {
+                guard policy.classify(error) == .retryable || alsoRetry(error) else {
                     return fail(index, chunk, number, .deterministic, error)
                 }
                 guard number <= policy.maxRetries else {

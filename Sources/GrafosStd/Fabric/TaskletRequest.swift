@@ -48,6 +48,9 @@ public struct TaskletRequest: Hashable, Sendable {
     public var environment: [String: String]
     /// Whether clocks and randomness derive from the launch, so the same request gives the same output anywhere.
     public var deterministic: Bool
+    /// A block lease (on the same fabric, and for remote fabrics the same node) mounted as `/artifacts` for WASI
+    /// tasklets and behind `grafos.object_read`/`object_write` for freestanding ones.
+    public var artifacts: LeaseCredential?
 
     /// Creates a request.
     public init(
@@ -56,7 +59,8 @@ public struct TaskletRequest: Hashable, Sendable {
         limits: TaskletLimits = .default,
         arguments: [String] = [],
         environment: [String: String] = [:],
-        deterministic: Bool = true
+        deterministic: Bool = true,
+        artifacts: LeaseCredential? = nil
     ) {
         self.module = module
         self.input = input
@@ -64,6 +68,7 @@ public struct TaskletRequest: Hashable, Sendable {
         self.arguments = arguments
         self.environment = environment
         self.deterministic = deterministic
+        self.artifacts = artifacts
     }
 }
 

@@ -348,6 +348,30 @@ package final class FabricCore: Sendable {
 
     // MARK: Launches
 
+    /// Runs a real tasklet as a launch on a CPU lease: the WebAssembly runtime, with the request's artifacts lease
+    /// (a block lease of this fabric) mounted, stopped when the lease ends.
+    /// - Parameter prepare: Runs inside the launch, on a live lease with a core held, before the tasklet starts
+    ///   (simulated faults and delays hook in here); receives the node's name.
+    package func launchTasklet(
+        _ request: TaskletRequest,
+        on credential: LeaseCredential,
+        runtime: TaskletRuntime,
+        prepare: ((String) async throws -> Void)? = nil
+    ) async throws -> TaskletResult {
+        var runtime = runtime
+        if let artifacts = request.artifacts {
+            // Fail fast on a bad artifacts lease, before any tasklet code runs.
+            _ = try perform(.usage, on: artifacts)
+            let store = BlockLeaseObjectStore(core: self, credential: artifacts)
+            runtime.objectStore = { store }
+        }
+        let configured = runtime
+        return try await withLaunch(on: credential, limits: request.limits) { interrupt, node in
+            try await prepare?(node)
+            return try await configured.launch(request, interrupt: interrupt)
+        }
+    }
+
     /// Runs `body` as a launch on a CPU lease: checks the lease, takes one of its cores, records metrics and
     /// history, and makes the launch stoppable through the interrupt it passes to `body`.
     package func withLaunch(

@@ -57,6 +57,8 @@ public final class LocalFabric: FabricProtocol {
     /// The storage pool's capacity in bytes (a whole number of blocks).
     public let storageBytes: Int
     package let core: FabricCore
+    /// Runs tasklets (the process's module cache and thread pool).
+    package var runtime: TaskletRuntime { TaskletRuntime() }
 
     /// Creates a fabric.
     /// - Parameters:
@@ -142,14 +144,7 @@ public final class LocalFabric: FabricProtocol {
     }
 
     public func launch(_ request: TaskletRequest, on lease: LeaseCredential) async throws -> TaskletResult {
-        try await core.withLaunch(on: lease, limits: request.limits) { _, _ in
-            throw FabricError(
-                .noTaskletRuntime,
-                "LocalFabric has no WebAssembly tasklet runtime in this build yet; "
-                    + "use SimulatedFabric.onLaunch for scripted tasklets",
-                lease: lease.id
-            )
-        }
+        try await core.launchTasklet(request, on: lease, runtime: runtime)
     }
 
     public func perform(_ operation: BlockOperation, on lease: LeaseCredential) async throws -> BlockOperationResult {

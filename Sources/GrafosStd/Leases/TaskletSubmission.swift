@@ -13,6 +13,8 @@ public struct TaskletSubmission: Sendable {
     public let lease: CpuLease
     /// The request as configured so far.
     public private(set) var request: TaskletRequest
+    /// The mounted artifacts lease, held so that it stays alive (and is not released) until the launch ends.
+    private var artifactsLease: BlockLease?
 
     package init(lease: CpuLease, request: TaskletRequest) {
         self.lease = lease
@@ -89,11 +91,24 @@ public struct TaskletSubmission: Sendable {
         return copy
     }
 
+    /// Mounts a block lease's objects for the tasklet: as the directory `/artifacts` for WASI tasklets (plain
+    /// `fopen("/artifacts/name.o", "w")`), and behind `grafos.object_read`/`object_write` for freestanding ones.
+    ///
+    /// The block lease must come from the same fabric (and, on a ``RemoteFabric``, the same node).
+    public func artifacts(_ store: BlockLease) -> Self {
+        var copy = self
+        copy.request.artifacts = store.credential
+        copy.artifactsLease = store
+        return copy
+    }
+
     /// Runs the tasklet on the lease's cores and waits for its result.
     /// - Returns: The output, log, exit code, fuel consumed and duration.
     /// - Throws: ``FabricError`` — `leaseExpired`, `leaseReleased` or `disconnected` when the lease ends first,
     ///   `outputTooLarge`, `noTaskletRuntime`; or the runtime's typed error for traps and limits.
     public func launch() async throws -> TaskletResult {
-        try await lease.fabric.launch(request, on: lease.credential)
+        let result = try await lease.fabric.launch(request, on: lease.credential)
+        withExtendedLifetime(artifactsLease) {}
+        return result
     }
 }

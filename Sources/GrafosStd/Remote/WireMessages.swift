@@ -223,6 +223,8 @@ extension WireWriter {
         strings(environment.map(\.key))
         strings(environment.map(\.value))
         bool(request.deterministic)
+        bool(request.artifacts != nil)
+        if let artifacts = request.artifacts { credential(artifacts) }
     }
 
     mutating func encodeBlockOperation(_ operation: BlockOperation) {
@@ -302,13 +304,16 @@ extension WireReader {
         }
         var environment: [String: String] = [:]
         for (key, value) in zip(keys, values) { environment[key] = value }
+        let deterministic = try bool()
+        let artifacts = try bool() ? try credential() : nil
         return TaskletRequest(
             module: module,
             input: input,
             limits: limits,
             arguments: arguments,
             environment: environment,
-            deterministic: try bool()
+            deterministic: deterministic,
+            artifacts: artifacts
         )
     }
 

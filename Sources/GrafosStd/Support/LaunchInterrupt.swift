@@ -7,6 +7,7 @@ package final class LaunchInterrupt: Sendable {
     private struct State {
         var reason: FabricError?
         var waiters: [CheckedContinuation<FabricError?, Never>] = []
+        var observers: [@Sendable (FabricError) -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -20,13 +21,29 @@ package final class LaunchInterrupt: Sendable {
 
     /// Fires the signal; later calls do nothing.
     package func fire(_ error: FabricError) {
-        let waiters = state.withLock { state -> [CheckedContinuation<FabricError?, Never>] in
-            guard state.reason == nil else { return [] }
+        let (waiters, observers) = state.withLock {
+            state -> ([CheckedContinuation<FabricError?, Never>], [@Sendable (FabricError) -> Void]) in
+            guard state.reason == nil else { return ([], []) }
             state.reason = error
-            defer { state.waiters = [] }
-            return state.waiters
+            defer {
+                state.waiters = []
+                state.observers = []
+            }
+            return (state.waiters, state.observers)
         }
         for waiter in waiters { waiter.resume(returning: error) }
+        for observer in observers { observer(error) }
+    }
+
+    /// Calls `observer` when the signal fires (at once if it already has). Observers must be quick: they run on
+    /// the thread that fires the signal. The engine uses this to raise its interrupt flag.
+    package func onFire(_ observer: @escaping @Sendable (FabricError) -> Void) {
+        let fired = state.withLock { state -> FabricError? in
+            if let reason = state.reason { return reason }
+            state.observers.append(observer)
+            return nil
+        }
+        if let fired { observer(fired) }
     }
 
     /// Suspends until the signal fires (returning why) or the task is cancelled (returning nil).

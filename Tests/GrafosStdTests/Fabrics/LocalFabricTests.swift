@@ -181,12 +181,10 @@ import Testing
         }
     }
 
-    @Test func launchingWithoutARuntimeIsAClearErrorOnALiveLeaseOnly() async throws {
+    @Test func launchingABadModuleIsATypedErrorOnALiveLeaseOnly() async throws {
         let fabric = fabric()
         let lease = try await CpuBuilder(on: fabric).leaseSecs(10).acquire()
-        await #expect(throws: FabricError.noTaskletRuntime) {
-            try await lease.cpu().submit([0, 97, 115, 109]).launch()
-        }
+        await #expect(throws: TaskletError.invalidModule) { try await lease.cpu().submit([0, 97, 115, 109]).launch() }
         clock.advance(by: .seconds(10))
         await #expect(throws: FabricError.leaseExpired) { try await lease.cpu().submit([]).launch() }
     }

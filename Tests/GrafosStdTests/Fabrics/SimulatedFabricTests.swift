@@ -136,16 +136,12 @@ import Testing
         #expect(try await lease.cpu().submit([]).maxOutput(101).launch().output.count == 101)
     }
 
-    @Test func withoutAHandlerLaunchesSayHowToScriptOne() async throws {
+    @Test func withoutAHandlerLaunchesRunTheRealEngine() async throws {
         let sim = sim()
         let lease = try await CpuBuilder(on: sim).leaseSecs(60).acquire()
-        do {
-            _ = try await lease.cpu().submit([]).launch()
-            Issue.record("expected an error")
-        } catch let error as FabricError {
-            #expect(error.code == .noTaskletRuntime)
-            #expect(error.message.contains("onLaunch"))
-        }
+        await #expect(throws: TaskletError.invalidModule) { try await lease.cpu().submit([]).launch() }
+        let result = try await lease.cpu().submit(TaskletModules.echo).input([4, 2]).launch()
+        #expect(result.output == [4, 2])
     }
 
     @Test func theSameSeedAndCallsGiveTheSameHistory() async throws {

@@ -21,7 +21,8 @@ import Testing
                 limits: TaskletLimits(fuel: 5_000_000, maxOutput: 100, deadline: .seconds(3)),
                 arguments: ["--fast", "ünïcode"],
                 environment: ["B": "2", "A": "1"],
-                deterministic: false
+                deterministic: false,
+                artifacts: LeaseCredential(id: LeaseID(high: 7, low: 8), token: LeaseToken(high: 9, low: 10))
             )
         ),
         .launch(credential, TaskletRequest(module: [], limits: TaskletLimits(fuel: nil))),

@@ -129,7 +129,8 @@ public final class SimulatedFabric: FabricProtocol {
 
     // MARK: Scripting
 
-    /// Sets the scripted tasklet every launch runs (replacing any previous one).
+    /// Sets the scripted tasklet every launch runs (replacing any previous one). Without one, launches run the
+    /// real WebAssembly engine.
     ///
     /// The handler may sleep on the fabric's clock to take virtual time; it is cancelled if the lease expires, is
     /// released or its node disconnects meanwhile, and the launch then fails with the matching error.
@@ -220,15 +221,18 @@ public final class SimulatedFabric: FabricProtocol {
     }
 
     public func launch(_ request: TaskletRequest, on lease: LeaseCredential) async throws -> TaskletResult {
-        try await core.withLaunch(on: lease, limits: request.limits) { interrupt, node in
-            let (handler, failure, delay, faults) = script.withLock { script in
-                (
-                    script.handler,
-                    script.launchFailures.isEmpty ? nil : script.launchFailures.removeFirst(),
-                    script.launchDelays.isEmpty ? nil : script.launchDelays.removeFirst(),
-                    script.faults
-                )
+        guard script.withLock({ $0.handler != nil }) else {
+            // No script: run the real WebAssembly engine; scripted failures, delays and faults still apply first.
+            return try await core.launchTasklet(request, on: lease, runtime: TaskletRuntime()) { node in
+                let (_, failure, delay, faults) = self.takeScript()
+                if let failure { throw failure }
+                try self.injectFaults(faults, lease: lease.id, node: node)
+                if let delay { try await self.manualClock.sleep(until: self.manualClock.now.advanced(by: delay)) }
             }
+        }
+        return try await core.withLaunch(on: lease, limits: request.limits) { interrupt, node in
+            // Drawn only now, on a live lease: a launch refused by the lease check consumes nothing scripted.
+            let (handler, failure, delay, faults) = takeScript()
             if let failure { throw failure }
             try injectFaults(faults, lease: lease.id, node: node)
             let start = manualClock.now
@@ -236,16 +240,24 @@ public final class SimulatedFabric: FabricProtocol {
             var result = try await race(interrupt) {
                 if let delay { try await self.manualClock.sleep(until: start.advanced(by: delay)) }
                 guard let handler else {
-                    throw FabricError(
-                        .noTaskletRuntime,
-                        "SimulatedFabric has no launch handler; script one with onLaunch { request in … }",
-                        lease: lease.id
-                    )
+                    throw FabricError(.noTaskletRuntime, "the launch handler was removed", lease: lease.id)
                 }
                 return try await handler(launch)
             }
             if result.duration == .zero { result.duration = start.duration(to: manualClock.now) }
             return result
+        }
+    }
+
+    /// Takes the handler and the next scripted failure and delay, and reads the fault plan.
+    private func takeScript() -> (LaunchHandler?, (any Error)?, Duration?, FaultPlan) {
+        script.withLock { script in
+            (
+                script.handler,
+                script.launchFailures.isEmpty ? nil : script.launchFailures.removeFirst(),
+                script.launchDelays.isEmpty ? nil : script.launchDelays.removeFirst(),
+                script.faults
+            )
         }
     }
 
