@@ -2,22 +2,6 @@ import Synchronization
 
 @testable import GrafosStd
 
-/// A value shared between test tasks behind a lock (a class, so closures can capture it).
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) {
-        mutex = Mutex(value)
-    }
-
-    var value: Value { mutex.withLock { $0 } }
-
-    @discardableResult
-    func update<T: Sendable>(_ body: (inout Value) -> T) -> T {
-        mutex.withLock { body(&$0) }
-    }
-}
-
 /// Tracks how many of something are in use at once and the most ever seen.
 final class PeakCounter: Sendable {
     private let state = Mutex((current: 0, peak: 0))

@@ -1,0 +1,265 @@
+import Foundation
+import GrafosJobs
+import GrafosObserve
+import GrafosStd
+
+/// `grafos demo`: the build-farm recipe, end to end, on an in-process fabric.
+package enum Demo {
+    package struct Options: Sendable {
+        package var workers = 50
+        package var cores = 2
+        package var files: Int?
+        package var faults = 0
+        package var seed: UInt64 = 42
+        package var ttl: Duration = .seconds(4)
+        package var corpus: [String]?
+        package var trace: String?
+        package var metrics: String?
+        package var out: String?
+        package var json = false
+
+        package init() {}
+    }
+
+    /// The figures the summary reports.
+    package struct Summary: Sendable {
+        var workers = 0
+        var cores = 0
+        var leaseTime: Duration = .zero
+        var artifactBlocks = 0
+        var corpusOrigin = ""
+        var files = 0
+        var corpusBytes = 0
+        var chunks = 0
+        var launched = 0
+        var retries = 0
+        var replacements = 0
+        var faults = 0
+        var failed: [String] = []
+        package var failureDetails: [String] = []
+        var renewals = 0
+        var renewalFailures = 0
+        var lintFindings = 0
+        var lintCleanFiles = 0
+        var archiveBytes = 0
+        var artifactBytes = 0
+        var verified = 0
+        var p50: Duration = .zero
+        var p99: Duration = .zero
+        var fuel: UInt64 = 0
+        var wall: Duration = .zero
+        var cpuLeasesAfter = -1
+        var blockLeasesAfter = -1
+
+        package var succeeded: Bool {
+            failed.isEmpty && verified == files && cpuLeasesAfter == 0 && blockLeasesAfter == 0
+        }
+
+        package var text: String {
+            """
+            grafos demo — the build-farm recipe on the embedded fabric
+
+              1. leased \(workers * cores) cores (\(workers) leases × \(cores)) in \(format(leaseTime))
+              2. leased \(artifactBlocks) blocks (\((artifactBlocks * 4096) >> 20) MiB) of artifact storage
+              3. chunked \(files) files (\(corpusBytes) bytes) from \(corpusOrigin) into \(chunks) chunks: lint, hash, compress
+              4. dispatched through JobCoordinator: \(launched) tasklets launched, \(retries) retries, \(replacements) \
+            workers replaced, \(faults) faults injected\(failed.isEmpty ? "" : ", \(failed.count) chunks FAILED")
+              5. renewed leases: \(renewals) renewals, \(renewalFailures) failures
+              6. linked \(files) artifacts into a \(archiveBytes)-byte archive (\(rounded(Double(archiveBytes) * 100 / Double(max(1, corpusBytes)), 1))% \
+            of the sources) and report.json; verified \(verified)/\(files) files by decompressing
+                 lint: \(lintCleanFiles) clean files, \(lintFindings) findings
+
+              tasklet duration p50 \(format(p50)), p99 \(format(p99)); fuel \(fuel); artifact bytes written \(artifactBytes)
+              wall time \(format(wall))
+              teardown: cpu_leases_active \(cpuLeasesAfter), block_leases_active \(blockLeasesAfter)
+
+            """
+        }
+
+        package var json: String {
+            func ms(_ d: Duration) -> String { String(d.milliseconds) }
+            let fields: [(String, String)] = [
+                ("workers", "\(workers)"), ("cores", "\(cores)"), ("lease_ms", ms(leaseTime)),
+                ("artifact_blocks", "\(artifactBlocks)"), ("files", "\(files)"), ("corpus_bytes", "\(corpusBytes)"),
+                ("chunks", "\(chunks)"), ("tasklets_launched", "\(launched)"), ("retries", "\(retries)"),
+                ("workers_replaced", "\(replacements)"), ("faults_injected", "\(faults)"),
+                ("failed_chunks", "\(failed.count)"), ("lease_renewals", "\(renewals)"),
+                ("lease_renewal_failures", "\(renewalFailures)"), ("lint_findings", "\(lintFindings)"),
+                ("archive_bytes", "\(archiveBytes)"), ("artifact_bytes_written", "\(artifactBytes)"),
+                ("verified_files", "\(verified)"), ("tasklet_p50_ms", ms(p50)), ("tasklet_p99_ms", ms(p99)),
+                ("fuel_consumed", "\(fuel)"), ("wall_ms", ms(wall)), ("cpu_leases_active", "\(cpuLeasesAfter)"),
+                ("block_leases_active", "\(blockLeasesAfter)"),
+            ]
+            return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Fuel for one chunk: the recipe's 5,000,000, or more for large inputs (the hasher costs about 125 per byte).
+    static func fuel(for bytes: Int) -> UInt64 {
+        max(5_000_000, UInt64(bytes) * 200 + 200_000)
+    }
+
+    package static func run(_ options: Options) async throws -> Summary {
+        let wallClock = ContinuousClock()
+        let began = wallClock.now
+        var summary = Summary()
+        let metrics = MetricsRegistry()
+        let trace = options.trace == nil ? nil : TraceRecorder(processName: "grafos demo")
+        // A fabric a little larger than the job (one spare node per ten workers, at least two), so that a worker
+        // lost to a fault can be replaced on another node, as on any real fabric.
+        let nodes = options.workers + max(2, options.workers / 10)
+        let fabric = LocalFabric(
+            nodes: (0..<nodes).map { LocalFabric.Node(name: "n\($0)", cores: options.cores) },
+            storage: 1 << 30,
+            metrics: metrics,
+            name: "demo"
+        )
+        var settings = FarmSettings()
+        settings.workers = options.workers
+        settings.cores = options.cores
+        settings.ttl = options.ttl
+        settings.faults = options.faults
+        settings.seed = options.seed
+        settings.showProgress = !options.json
+        let farm = Farm(fabric: fabric, settings: settings, metrics: metrics, trace: trace)
+
+        // 1. Workers; 2. artifact storage.
+        summary.workers = options.workers
+        summary.cores = options.cores
+        summary.leaseTime = try await farm.leaseWorkers()
+        summary.artifactBlocks = 4096
+        let artifacts = try await BlockBuilder(on: fabric).minBlocks(4096).leaseSecs(600).acquire()
+
+        // 3. Deterministic chunking of a real corpus.
+        var corpus: Corpus
+        if let roots = options.corpus {
+            corpus = try Corpus.load(roots).0
+        } else if FileManager.default.fileExists(atPath: "Sources") {
+            corpus = try Corpus.load(["Sources"]).0
+            corpus.origin = "./Sources"
+        } else {
+            corpus = Corpus.generated(files: 200, seed: options.seed)
+        }
+        if let limit = options.files { corpus.files = Array(corpus.files.prefix(limit)) }
+        guard !corpus.files.isEmpty else { throw CLIError.failure("the corpus has no files") }
+        summary.corpusOrigin = corpus.origin
+        summary.files = corpus.files.count
+        summary.corpusBytes = corpus.bytes
+        let lint = try decode(EmbeddedTasklets.lint)
+        let hash = try decode(EmbeddedTasklets.hash)
+        let compress = try decode(EmbeddedTasklets.compress)
+        let decompress = try decode(EmbeddedTasklets.decompress)
+        var tasks: [FarmTask] = []
+        for file in corpus.files {
+            let fuel = fuel(for: file.bytes.count)
+            tasks.append(FarmTask(chunk: Chunk(id: "lint/" + file.path, bytes: file.bytes), module: lint, fuel: fuel))
+            tasks.append(FarmTask(chunk: Chunk(id: "hash/" + file.path, bytes: file.bytes), module: hash, fuel: fuel))
+            tasks.append(
+                FarmTask(chunk: Chunk(id: "compress/" + file.path, bytes: file.bytes), module: compress, fuel: fuel)
+            )
+        }
+        summary.chunks = tasks.count
+
+        // 4. Dispatch with retries (and faults, when asked), renewing leases as they go.
+        let outcome = await farm.run(tasks, store: artifacts)
+        summary.retries = outcome.retries
+        summary.replacements = outcome.replacements
+        summary.faults = outcome.faultsInjected
+        summary.failed = outcome.failures.map(\.chunkID)
+        summary.failureDetails = outcome.failures.map(\.description)
+        let sorted = outcome.durations.sorted()
+        summary.p50 = percentile(sorted, 0.5)
+        summary.p99 = percentile(sorted, 0.99)
+
+        // 6. Link: one archive of the compressed artifacts and a JSON report, then verify by decompressing.
+        var archive = Archive()
+        var report: [String] = []
+        var verifyTasks: [FarmTask] = []
+        for file in corpus.files {
+            let lintResult = outcome.results["lint/" + file.path]
+            let findings =
+                lintResult.map {
+                    String(decoding: $0.output, as: UTF8.self).components(separatedBy: "\"rule\"").count - 1
+                } ?? 0
+            summary.lintFindings += findings
+            if lintResult?.exitCode == 0 { summary.lintCleanFiles += 1 }
+            let digest = SHA256.hash(file.bytes)
+            if let compressed = try? await artifacts.read("compress/" + file.path) {
+                archive.entries.append(
+                    Archive.Entry(
+                        path: file.path,
+                        originalSize: file.bytes.count,
+                        digest: digest,
+                        compressed: compressed
+                    )
+                )
+                verifyTasks.append(
+                    FarmTask(
+                        chunk: Chunk(id: "verify/" + file.path, bytes: compressed),
+                        module: decompress,
+                        fuel: fuel(for: file.bytes.count)
+                    )
+                )
+            }
+            report.append(
+                "{\"path\":\(jsonString(file.path)),\"sha256\":\"\(digest.hex)\",\"lint_findings\":\(findings)}"
+            )
+        }
+        let archiveBytes = archive.bytes
+        summary.archiveBytes = archiveBytes.count
+        try await artifacts.write("archive.grar", archiveBytes)
+        let reportJSON = "{\"files\":[" + report.joined(separator: ",") + "]}\n"
+        try await artifacts.write("report.json", Array(reportJSON.utf8))
+        let verification = await farm.run(verifyTasks, store: artifacts)
+        let originals = Dictionary(uniqueKeysWithValues: corpus.files.map { ($0.path, $0.bytes) })
+        for (id, result) in verification.results where result.exitCode == 0 {
+            let path = String(id.dropFirst("verify/".count))
+            if originals[path] == result.output { summary.verified += 1 }
+        }
+        summary.failed += verification.failures.map(\.chunkID)
+        summary.failureDetails += verification.failures.map(\.description)
+        if let out = options.out {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try Data(archiveBytes).write(to: URL(fileURLWithPath: out + "/archive.grar"))
+            try Data(reportJSON.utf8).write(to: URL(fileURLWithPath: out + "/report.json"))
+        }
+
+        // Teardown: every lease back; the recipe's "wow" metric is the gauges at zero right after.
+        await farm.releaseWorkers()
+        await artifacts.release()
+        summary.cpuLeasesAfter = Int(metrics.value(of: "cpu_leases_active") ?? -1)
+        summary.blockLeasesAfter = Int(metrics.value(of: "block_leases_active") ?? -1)
+        summary.launched = Int(metrics.value(of: "tasklets_launched_total") ?? 0)
+        summary.renewals = Int(metrics.value(of: "lease_renewals_total") ?? 0)
+        summary.renewalFailures = Int(metrics.value(of: "lease_renewal_failures_total") ?? 0)
+        summary.fuel = UInt64(metrics.value(of: "fuel_consumed_total") ?? 0)
+        summary.artifactBytes = Int(metrics.value(of: "artifact_bytes_written") ?? 0)
+        summary.wall = began.duration(to: wallClock.now)
+        if let path = options.trace, let trace {
+            try Data(trace.jsonText().utf8).write(to: URL(fileURLWithPath: path))
+        }
+        if let path = options.metrics {
+            try Data(metrics.prometheusText().utf8).write(to: URL(fileURLWithPath: path))
+        }
+        return summary
+    }
+
+    static func decode(_ base64: String) throws -> [UInt8] {
+        guard let data = Data(base64Encoded: base64) else { throw CLIError.failure("an embedded tasklet is corrupt") }
+        return Array(data)
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

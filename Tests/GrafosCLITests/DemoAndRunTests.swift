@@ -1,0 +1,139 @@
+import Foundation
+import GrafosObserve
+import GrafosStd
+import Testing
+
+@testable import GrafosCLI
+
+@Suite(.serialized) struct DemoAndRunTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let inputs = root.appendingPathComponent("Examples/Tasklets/inputs").path
+
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("grafos-\(name)-\(UUID().uuidString)").path
+    }
+
+    func jsonObject(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func theDemoRunsTheRecipeAndEndsWithBothGaugesAtZero() async throws {
+        let trace = temporary("trace.json")
+        let metrics = temporary("metrics.prom")
+        defer {
+            try? FileManager.default.removeItem(atPath: trace)
+            try? FileManager.default.removeItem(atPath: metrics)
+        }
+        var output = BufferedOutput()
+        let status = await GrafosCommandLine.main(
+            ["demo", "--workers", "4", "--corpus", Self.inputs, "--json", "--trace", trace, "--metrics", metrics],
+            output: &output
+        )
+        #expect(status == 0, "\(output.standardError)")
+        let summary = try jsonObject(output.standardOutput)
+        #expect(summary["files"] as? Int == 7)
+        #expect(summary["chunks"] as? Int == 21)
+        #expect(summary["verified_files"] as? Int == 7)
+        #expect(summary["failed_chunks"] as? Int == 0)
+        #expect((summary["tasklets_launched"] as? Int ?? 0) >= 28)  // 21 chunks + 7 verifications
+        #expect(summary["cpu_leases_active"] as? Int == 0)
+        #expect(summary["block_leases_active"] as? Int == 0)
+        // The trace parses and has one slice per attempt on per-worker tracks, plus a leases counter track.
+        let traceObject = try jsonObject(try String(contentsOfFile: trace, encoding: .utf8))
+        let events = try #require(traceObject["traceEvents"] as? [[String: Any]])
+        #expect(events.filter { $0["ph"] as? String == "X" }.count >= 28)
+        #expect(events.contains { $0["ph"] as? String == "C" && $0["name"] as? String == "cpu_leases_active" })
+        let prometheus = try String(contentsOfFile: metrics, encoding: .utf8)
+        for name in [
+            "cpu_leases_active", "tasklets_launched_total", "tasklet_duration_ms_bucket", "artifact_bytes_written",
+        ] {
+            #expect(prometheus.contains(name))
+        }
+    }
+
+    @Test func theDemoSurvivesInjectedFaultsAndStillVerifiesEveryArtifact() async throws {
+        var output = BufferedOutput()
+        let status = await GrafosCommandLine.main(
+            ["demo", "--workers", "6", "--corpus", Self.inputs, "--faults", "6", "--seed", "7", "--json"],
+            output: &output
+        )
+        #expect(status == 0, "\(output.standardError)")
+        let summary = try jsonObject(output.standardOutput)
+        #expect(summary["faults_injected"] as? Int ?? 0 > 0)
+        #expect(summary["verified_files"] as? Int == 7)
+        #expect(summary["cpu_leases_active"] as? Int == 0)
+    }
+
+    @Test func runWritesEachOutputUnderItsInputsPathAndMatchesDirectLaunches() async throws {
+        let inputs = temporary("run-inputs")
+        let out = temporary("run-out")
+        defer {
+            try? FileManager.default.removeItem(atPath: inputs)
+            try? FileManager.default.removeItem(atPath: out)
+        }
+        // 200 small files in nested directories, some clean and some not.
+        for index in 0..<200 {
+            let directory = inputs + "/d\(index % 7)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let text = index % 3 == 0 ? "let x = \(index)  \n" : "let x = \(index)\n"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/f\(index).swift"))
+        }
+        let lint = Self.root.appendingPathComponent("Examples/Tasklets/lint.wasm").path
+        var output = BufferedOutput()
+        let status = await GrafosCommandLine.main(
+            [
+                "run", "--tasklet", lint, "--inputs", inputs, "--out", out, "--fuel", "5000000", "--workers", "3",
+                "--json",
+            ],
+            output: &output
+        )
+        #expect(status == 1)  // a third of the files have findings: the linter exits 1 for them
+        let summary = try jsonObject(output.standardOutput)
+        #expect(summary["chunks"] as? Int == 200)
+        #expect(summary["failed"] as? Int == 0)
+        #expect(summary["nonzero_exit"] as? Int == 67)
+        #expect(summary["cpu_leases_active"] as? Int == 0)
+        let module = Array(try Data(contentsOf: URL(fileURLWithPath: lint)))
+        let runtime = TaskletRuntime()
+        for index in stride(from: 0, to: 200, by: 13) {
+            let relative = "d\(index % 7)/f\(index).swift"
+            let input = Array(try Data(contentsOf: URL(fileURLWithPath: inputs + "/" + relative)))
+            let direct = try await runtime.launch(
+                TaskletRequest(module: module, input: input, limits: TaskletLimits(fuel: 5_000_000))
+            )
+            let written = Array(try Data(contentsOf: URL(fileURLWithPath: out + "/" + relative)))
+            #expect(written == direct.output, "\(relative)")
+        }
+    }
+
+    @Test func aFailingChunkIsReportedAndMakesTheExitStatusNonZero() async throws {
+        let inputs = temporary("run-fail")
+        let out = temporary("run-fail-out")
+        defer {
+            try? FileManager.default.removeItem(atPath: inputs)
+            try? FileManager.default.removeItem(atPath: out)
+        }
+        try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+        try Data(repeating: 65, count: 20_000).write(to: URL(fileURLWithPath: inputs + "/big.txt"))
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: inputs + "/small.txt"))
+        let hash = Self.root.appendingPathComponent("Examples/Tasklets/hash.wasm").path
+        var output = BufferedOutput()
+        // Too little fuel for the big file: a deterministic failure, not retried.
+        let status = await GrafosCommandLine.main(
+            ["run", "--tasklet", hash, "--inputs", inputs, "--out", out, "--fuel", "400000"],
+            output: &output
+        )
+        #expect(status == 1)
+        #expect(output.standardError.contains("big.txt"))
+        #expect(output.standardError.contains("fuelExhausted"))
+        #expect(FileManager.default.fileExists(atPath: out + "/small.txt"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/big.txt"))
+    }
+
+    @Test func runRefusesMissingArguments() async {
+        var output = BufferedOutput()
+        #expect(await GrafosCommandLine.main(["run", "--inputs", "x"], output: &output) == 2)
+        #expect(output.standardError.contains("--tasklet"))
+    }
+}
