@@ -65,6 +65,7 @@ package final class Farm: Sendable {
     package let trace: TraceRecorder?
     private let renewals: RenewalManager
     private let held = Mutex<[LeaseID: CpuLease]>([:])
+    private let registrations = Mutex<[LeaseID: UInt64]>([:])
     private let current = Mutex<[LeaseID: CpuLease]>([:])
 
     package init(fabric: any FabricProtocol, settings: FarmSettings, metrics: MetricsRegistry, trace: TraceRecorder?) {
@@ -128,8 +129,14 @@ package final class Farm: Sendable {
                 on: workers,
                 store,
                 replacingWith: { [self] dead in
-                    let lease = try await CpuBuilder(on: fabric).cores(settings.cores).lease(settings.ttl).acquire()
+                    // Give the dead lease back first (a lease on an unreachable node can still be released), so its
+                    // cores are free again when its node returns.
                     current.withLock { _ = $0.removeValue(forKey: dead.id) }
+                    if let registration = registrations.withLock({ $0.removeValue(forKey: dead.id) }) {
+                        renewals.unregister(registration)
+                    }
+                    await dead.release()
+                    let lease = try await CpuBuilder(on: fabric).cores(settings.cores).lease(settings.ttl).acquire()
                     adopt(lease)
                     return lease
                 },
@@ -204,7 +211,8 @@ package final class Farm: Sendable {
     private func adopt(_ lease: CpuLease) {
         held.withLock { $0[lease.id] = lease }
         current.withLock { $0[lease.id] = lease }
-        renewals.register(lease)
+        let registration = renewals.register(lease)
+        registrations.withLock { $0[lease.id] = registration }
     }
 
     /// When the injected faults fire: spread evenly over the job by completed chunks, victims drawn from a seed, so
