@@ -55,7 +55,12 @@ let package = Package(
             dependencies: ["GrafosJobs", "GrafosLeaseKit", "GrafosStd", "GrafosObserve"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GrafosCLITests", dependencies: ["GrafosCLI", "GrafosStd"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GrafosCLITests",
+            dependencies: ["GrafosCLI", "GrafosStd"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -46,6 +46,7 @@ import Testing
         let all = await events.value
         var started = [Int](repeating: 0, count: 1000)
         var retried = [Int](repeating: 0, count: 1000)
+        var requeued = [Int](repeating: 0, count: 1000)
         var succeeded = [Int](repeating: 0, count: 1000)
         var summary: JobSummary?
         for event in all {
@@ -55,6 +56,10 @@ import Testing
                 retried[index] += 1
                 #expect(policy.classify(reason) == .retryable)
                 #expect(delay >= .zero && delay <= policy.backoff.ceiling(forRetry: attempt))
+            case .requeued(_, let index, _, let reason):
+                // Capacity taken by the run's own attempts (nodes were down): waited for, not retried.
+                requeued[index] += 1
+                #expect((reason as? FabricError)?.code == .insufficientCapacity)
             case .succeeded(_, let index, let attempts):
                 succeeded[index] += 1
                 #expect(attempts == retried[index] + 1)
@@ -63,10 +68,22 @@ import Testing
             }
         }
         #expect(succeeded == Array(repeating: 1, count: 1000))
-        #expect(zip(started, retried).allSatisfy { $0 == $1 + 1 && $1 <= policy.maxRetries })
+        #expect(
+            (0..<1000).allSatisfy { started[$0] == retried[$0] + requeued[$0] + 1 && retried[$0] <= policy.maxRetries }
+        )
         let retries = retried.reduce(0, +)
         #expect(retries > 100)
-        #expect(summary == JobSummary(total: 1000, succeeded: 1000, failed: 0, retries: retries, cancelled: false))
+        #expect(
+            summary
+                == JobSummary(
+                    total: 1000,
+                    succeeded: 1000,
+                    failed: 0,
+                    retries: retries,
+                    cancelled: false,
+                    requeued: requeued.reduce(0, +)
+                )
+        )
         #expect(h.value("retries_total") == Double(retries))
 
         // No lease left behind.
@@ -195,6 +212,9 @@ import Testing
             case .succeeded(let chunk, _, let attempts): "succeeded \(chunk) \(attempts)"
             case .failed(let failure): "failed \(failure.chunkID)"
             case .workerReplaced: "replaced"
+            case .requeued(let chunk, _, let attempt, _): "requeued \(chunk) \(attempt)"
+            case .speculated(let chunk, _, let attempt): "speculated \(chunk) \(attempt)"
+            case .workerRetired: "retired"
             case .finished(let summary): "finished \(summary.succeeded) \(summary.retries)"
             }
         }

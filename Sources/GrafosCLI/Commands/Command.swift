@@ -14,6 +14,15 @@ package protocol Command: Sendable {
 package protocol OutputSink {
     mutating func write(_ text: String)
     mutating func writeError(_ text: String)
+    /// The byte streams a program run by `grafos exec` reads and writes while it runs.
+    func programStreams() -> any ProgramStreams
+}
+
+extension OutputSink {
+    /// The process's own standard input, output and error.
+    package func programStreams() -> any ProgramStreams {
+        ProcessProgramStreams()
+    }
 }
 
 /// The process's standard output and error.
@@ -34,8 +43,15 @@ package struct StandardOutput: OutputSink {
 package struct BufferedOutput: OutputSink {
     package var standardOutput = ""
     package var standardError = ""
+    /// What a program run by `grafos exec` reads as its standard input (its stdout and stderr land in
+    /// ``standardOutput`` and ``standardError``, decoded as UTF-8).
+    package var standardInput: [UInt8] = []
 
     package init() {}
+
+    package func programStreams() -> any ProgramStreams {
+        BufferedProgramStreams(input: standardInput)
+    }
 
     package mutating func write(_ text: String) {
         standardOutput += text

@@ -1,7 +1,9 @@
 /// The `grafos` command line: picks the subcommand and turns errors into messages and exit codes.
 package enum GrafosCommandLine {
     /// The subcommands, in `--help` order.
-    package static let commands: [any Command.Type] = [DemoCommand.self, RunCommand.self, NodeCommand.self, BenchCommand.self]
+    package static let commands: [any Command.Type] = [
+        DemoCommand.self, RunCommand.self, ExecCommand.self, SpecCommand.self, NodeCommand.self, BenchCommand.self,
+    ]
 
     /// Runs `grafos` with `arguments` (without the program name), printing to standard output and error.
     package static func main(_ arguments: [String]) async -> Int32 {

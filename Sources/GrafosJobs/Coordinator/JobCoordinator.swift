@@ -24,25 +24,38 @@ import Synchronization
 ///     aggregate: { results in results })            // results in chunk order, exactly one per chunk
 /// ```
 ///
+/// Which chunk starts next is the ``SchedulingPolicy``'s call: by default the heaviest first, by the cost its
+/// ``ChunkCostModel`` has learned for each chunk ``Chunk/kind`` (the fuel consumed), and — with
+/// ``SchedulingPolicy/speculation`` — a straggling attempt gets one speculative duplicate on another lease. An
+/// attempt that finds no free capacity while the run's other attempts hold it waits for one of them to end instead
+/// of using a retry (``RetryPolicy/waitsForCapacity``). To skip launches whose output is already known, wrap the
+/// launch in an ``ActionCache``.
+///
 /// Cancelling the task that runs a job stops launching new attempts, waits for the ones in flight (which see the
 /// cancellation), releases every lease the coordinator took, and throws `CancellationError`. Follow a run with
-/// ``events(bufferingNewest:)``; the coordinator records `retries_total` in its registry (launch counts and
-/// failures are recorded by the fabric).
+/// ``events(bufferingNewest:)``; the coordinator records `retries_total` and `speculative_attempts_total` in its
+/// registry (launch counts and failures are recorded by the fabric).
 public final class JobCoordinator: Sendable {
     /// The retry policy.
     public let policy: RetryPolicy
     /// The clock backoff sleeps and deadlines are measured on.
     public let clock: any Clock<Duration>
     /// The most chunks in flight at once; nil for the default described at
-    /// ``init(policy:clock:maxConcurrency:failFast:metrics:)``.
+    /// ``init(policy:clock:maxConcurrency:failFast:scheduling:costs:metrics:)``.
     public let maxConcurrency: Int?
     /// Whether a run stops starting chunks after the first chunk fails for good.
     public let failFast: Bool
-    /// Where `retries_total` goes.
+    /// The order chunks start in, and whether stragglers get speculative duplicates.
+    public let scheduling: SchedulingPolicy
+    /// The learned cost of each chunk kind; runs read it to order chunks and add what they measure.
+    public let costs: ChunkCostModel
+    /// Where `retries_total` and `speculative_attempts_total` go.
     public let metrics: MetricsRegistry
 
     private let retriesCounter: Counter
+    private let speculativeCounter: Counter
     private let subscribers = Mutex(Subscribers())
+    private let currentRun = Mutex<(any JobRunActivity)?>(nil)
 
     private struct Subscribers {
         var next: UInt64 = 0
@@ -59,24 +72,35 @@ public final class JobCoordinator: Sendable {
     ///   - policy: What to retry and how; ``RetryPolicy/default`` by default.
     ///   - clock: Where backoff sleeps happen; `ContinuousClock` by default, a `ManualClock` in tests.
     ///   - maxConcurrency: The most chunks in flight at once. By default: for ``run(_:_:exec:aggregate:)``, the free
-    ///     cores of `Fabric.current` when the run starts (one chunk per core; pass `cores / coresPerLease` when
-    ///     `exec` leases several cores), or the machine's cores for fabrics that do not say; for
-    ///     ``run(_:on:_:replacingWith:exec:aggregate:)``, one chunk per leased core of the workers.
+    ///     cores of `Fabric.current` when the run starts (`freeCoreCount()`; the machine's cores for fabrics that
+    ///     do not say) — when `exec` leases several cores, the attempts that find no capacity wait for others to
+    ///     end, so the run settles at what the fabric admits; for ``run(_:on:_:replacingWith:exec:aggregate:)``,
+    ///     one chunk per leased core of the workers.
     ///   - failFast: Stop starting new chunks after the first chunk fails for good (chunks in flight finish).
-    ///   - metrics: Where `retries_total` goes; the process registry by default.
+    ///   - scheduling: Chunk order and speculation; longest first without speculation by default.
+    ///   - costs: The learned cost per chunk kind; a new, empty model by default. Share one to keep what runs learn.
+    ///   - metrics: Where `retries_total` and `speculative_attempts_total` go; the process registry by default.
     public init(
         policy: RetryPolicy = .default,
         clock: any Clock<Duration> = ContinuousClock(),
         maxConcurrency: Int? = nil,
         failFast: Bool = false,
+        scheduling: SchedulingPolicy = .default,
+        costs: ChunkCostModel = ChunkCostModel(),
         metrics: MetricsRegistry = .default
     ) {
         self.policy = policy
         self.clock = clock
         self.maxConcurrency = maxConcurrency.map { max(1, $0) }
         self.failFast = failFast
+        self.scheduling = scheduling
+        self.costs = costs
         self.metrics = metrics
         retriesCounter = metrics.counter(StandardMetric.retriesTotal.name, help: StandardMetric.retriesTotal.help)
+        speculativeCounter = metrics.counter(
+            "speculative_attempts_total",
+            help: "Speculative duplicates of straggling attempts started"
+        )
     }
 
     // MARK: Events
@@ -128,11 +152,24 @@ public final class JobCoordinator: Sendable {
         aggregate: ([R]) async throws -> Output
     ) async throws -> Output {
         try Self.validate(chunks)
-        let lanes = min(chunks.count, maxConcurrency ?? Self.defaultConcurrency())
-        let run = makeRun(R.self, chunks)
+        var concurrency = maxConcurrency
+        if concurrency == nil { concurrency = await Self.defaultConcurrency() }
+        let count = min(chunks.count, concurrency ?? 1)
+        let run = makeRun(
+            R.self,
+            chunks,
+            JobSchedule(chunks: chunks, lanes: count, scheduling: scheduling, costs: costs)
+        )
+        let lanes = [JobSchedule.Lane](repeating: JobSchedule.Lane(group: -1, host: -1), count: count)
+        let first = run.initialWork(for: lanes)
+        let driver = JobRun<R>.LaneDriver<Void>(
+            prepare: {},
+            attempt: { chunk, _ in try await exec(chunk, store) },
+            retire: { _ in false }
+        )
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<lanes {
-                group.addTask { await run.drain { chunk in try await exec(chunk, store) } }
+            for (lane, work) in zip(lanes, first) {
+                group.addTask { await run.runLane(lane, first: work, driver: driver) }
             }
         }
         return try await aggregate(finish(run))
@@ -163,8 +200,16 @@ public final class JobCoordinator: Sendable {
     /// attempt fails because its worker's lease expired, was released or its node dropped, the coordinator leases a
     /// replacement — by default like the old one: same fabric, cores and TTL — and the retry runs on it. Such an
     /// attempt is retried even when the policy classifies its error as deterministic (`leaseReleased`, say), within
-    /// the policy's retries, budget and deadline. The caller's leases are never released; replacements are released
-    /// when the run ends.
+    /// the policy's retries, budget and deadline. When no replacement can be had, the worker is given up on
+    /// (``JobEvent/workerRetired(lease:reason:)``) and its chunks go to the other workers; only the last worker
+    /// keeps trying. The caller's leases are never released; replacements are released when the run ends.
+    ///
+    /// Placement: a chunk runs only on workers whose lease meets its ``Chunk/requirements`` (cores and node
+    /// capabilities) — a chunk no worker meets fails as ``JobError/Reason/unplaceable`` — and chunks that need
+    /// particular workers go to them before chunks that do not. The first chunks are handed out biggest worker
+    /// first (most cores, then most capabilities), so under ``SchedulingPolicy/Order/longestFirst`` the heaviest
+    /// chunks start on the biggest workers. A speculative duplicate always runs on another worker than the
+    /// attempt it races.
     ///
     /// ```swift
     /// let out = try await coordinator.run(chunks, on: workers, artifacts,
@@ -197,32 +242,78 @@ public final class JobCoordinator: Sendable {
         guard !workers.isEmpty || chunks.isEmpty else {
             throw FabricError(.invalidRequest, "run(_:on:…) needs at least one worker lease to run chunks on")
         }
-        let run = makeRun(R.self, chunks)
         let replace = replace ?? Self.likeForLike
-        let slots = workers.map { worker in
-            WorkerSlot(lease: worker, replace: replace) { [run] old, new in run.workerReplaced(old: old.id, new: new.id)
-            }
-        }
         // Interleave lanes across workers (every worker's first core, then every second core, …), so a lower
         // maxConcurrency still spreads over all workers.
-        var lanes: [WorkerSlot] = []
+        var laneSlots: [Int] = []
         let deepest = workers.map { max(1, $0.cores) }.max() ?? 0
         for core in 0..<deepest {
-            for (index, worker) in workers.enumerated() where max(1, worker.cores) > core { lanes.append(slots[index]) }
+            for (index, worker) in workers.enumerated() where max(1, worker.cores) > core { laneSlots.append(index) }
         }
-        lanes = Array(lanes.prefix(min(chunks.count, maxConcurrency ?? lanes.count)))
+        laneSlots = Array(laneSlots.prefix(min(chunks.count, maxConcurrency ?? laneSlots.count)))
+        var hosts: [JobSchedule.Host] = []
+        var hostIndex: [JobSchedule.Host: Int] = [:]
+        let groupHosts = workers.map { worker -> Int in
+            let host = JobSchedule.Host(cores: worker.cores, capabilities: worker.capabilities)
+            if let known = hostIndex[host] { return known }
+            hostIndex[host] = hosts.count
+            hosts.append(host)
+            return hosts.count - 1
+        }
+        let schedule = JobSchedule(
+            chunks: chunks,
+            lanes: laneSlots.count,
+            hosts: hosts,
+            groupHosts: groupHosts,
+            scheduling: scheduling,
+            costs: costs
+        )
+        let run = makeRun(R.self, chunks, schedule)
+        // A worker that cannot be replaced is given up on while others with lanes remain usable.
+        let usable = Mutex(Set(laneSlots))
+        let slots = workers.enumerated().map { index, worker in
+            WorkerSlot(
+                lease: worker,
+                replace: replace,
+                mayAbandon: { [run] old, error in
+                    let abandon = usable.withLock { usable -> Bool in
+                        guard usable.contains(index), usable.count > 1 else { return false }
+                        usable.remove(index)
+                        return true
+                    }
+                    if abandon { run.workerRetired(old.id, reason: error) }
+                    return abandon
+                },
+                onReplace: { [run] old, new in run.workerReplaced(old: old.id, new: new.id) }
+            )
+        }
+        let lanes = laneSlots.map { JobSchedule.Lane(group: $0, host: groupHosts[$0]) }
+        // Hand out the first chunks biggest worker first, so the heaviest chunks start on the biggest workers.
+        let ranked = lanes.indices.sorted { a, b in
+            let (x, y) = (workers[lanes[a].group], workers[lanes[b].group])
+            return (x.cores, x.capabilities.count, -a) > (y.cores, y.capabilities.count, -b)
+        }
+        let claimed = run.initialWork(for: ranked.map { lanes[$0] })
+        var first = [JobSchedule.Work?](repeating: nil, count: lanes.count)
+        for (position, lane) in ranked.enumerated() { first[lane] = claimed[position] }
+        let initial = first
         await withTaskGroup(of: Void.self) { group in
-            for slot in lanes {
-                group.addTask {
-                    await run.drain(alsoRetry: WorkerSlot.leaseIsDead) { chunk in
-                        let (lease, generation) = try await slot.current()
+            for (position, lane) in lanes.enumerated() {
+                let slot = slots[lane.group]
+                let driver = JobRun<R>.LaneDriver<(CpuLease, UInt64)>(
+                    prepare: { try await slot.current() },
+                    attempt: { chunk, current in
                         do {
-                            return try await exec(chunk, lease, store)
+                            return try await exec(chunk, current.0, store)
                         } catch {
-                            slot.reportFailure(error, generation: generation)
+                            slot.reportFailure(error, generation: current.1)
                             throw error
                         }
-                    }
+                    },
+                    retire: { _ in slot.isAbandoned }
+                )
+                group.addTask {
+                    await run.runLane(lane, first: initial[position], alsoRetry: WorkerSlot.leaseIsDead, driver: driver)
                 }
             }
         }
@@ -232,23 +323,31 @@ public final class JobCoordinator: Sendable {
 
     // MARK: Internals
 
-    private func makeRun<R: Sendable>(_: R.Type, _ chunks: [Chunk]) -> JobRun<R> {
+    private func makeRun<R: Sendable>(_: R.Type, _ chunks: [Chunk], _ schedule: JobSchedule) -> JobRun<R> {
         let sinks = subscribers.withLock { state -> [AsyncStream<JobEvent>.Continuation] in
             defer { state.waiting = [:] }
             return state.waiting.sorted { $0.key < $1.key }.map(\.value)
         }
-        return JobRun(
+        let run = JobRun<R>(
             chunks: chunks,
+            schedule: schedule,
             policy: policy,
             clock: JobClock(clock),
             failFast: failFast,
+            costs: costs,
             retriesCounter: retriesCounter,
+            speculativeCounter: speculativeCounter,
             sinks: sinks
         )
+        currentRun.withLock { $0 = run }
+        return run
     }
 
     /// Publishes the summary and returns the results, or throws why there are none.
     private func finish<R>(_ run: JobRun<R>) throws -> [R] {
+        currentRun.withLock { current in
+            if current === run { current = nil }
+        }
         let results = run.results.collect()
         let cancelled = results == nil && Task.isCancelled
         let (summary, failures, notStarted) = run.summary(cancelled: cancelled)
@@ -278,17 +377,17 @@ public final class JobCoordinator: Sendable {
     }
 
     /// One chunk per free core of the current fabric, when it says; otherwise the machine's cores.
-    static func defaultConcurrency() -> Int {
-        let fabric = Fabric.current
-        let free: Int? =
-            if let local = fabric as? LocalFabric {
-                local.freeCores.values.reduce(0, +)
-            } else if let simulated = fabric as? SimulatedFabric {
-                simulated.freeCores.values.reduce(0, +)
-            } else {
-                nil
-            }
-        return max(1, free ?? LocalFabric.machineCores)
+    static func defaultConcurrency() async -> Int {
+        max(1, await Fabric.current.freeCoreCount() ?? LocalFabric.machineCores)
+    }
+
+    /// What the run in progress is doing, for a simulation that moves a `ManualClock` only when every lane is
+    /// blocked: `runnable` lanes are neither waiting nor inside an attempt; `expectedSleepers` counts the attempts
+    /// running plus the lanes asleep on the clock. When `runnable` is 0 and the clock's sleeper count equals
+    /// `expectedSleepers` (each running attempt asleep in its scripted tasklet), nothing can happen until the clock
+    /// moves. Nil between runs. See ``simulate(_:on:)``.
+    package var simulationActivity: (runnable: Int, expectedSleepers: Int)? {
+        currentRun.withLock { $0 }?.activity()
     }
 
     /// Leases a replacement like `old`: same fabric, cores and TTL.

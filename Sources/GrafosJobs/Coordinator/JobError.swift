@@ -20,6 +20,8 @@ public struct JobError: Error, CustomStringConvertible {
         case budgetExhausted
         /// The next backoff would have ended past the policy's deadline for the chunk.
         case deadlineExceeded
+        /// No worker meets the chunk's ``ChunkRequirements`` (or none that did is left).
+        case unplaceable
     }
 
     /// One chunk that failed.
@@ -80,7 +82,10 @@ public struct JobError: Error, CustomStringConvertible {
         if failures.contains(where: { $0.reason == .deterministic }) {
             text += "\nDeterministic failures are not retried: fix the tasklet or its input."
         }
-        if failures.contains(where: { $0.reason != .deterministic }) {
+        if failures.contains(where: { $0.reason == .unplaceable }) {
+            text += "\nUnplaceable chunks need workers that meet their requirements: lease some, or relax them."
+        }
+        if failures.contains(where: { $0.reason != .deterministic && $0.reason != .unplaceable }) {
             text += "\nRetryable failures ran out of retries, budget or time: check the fabric, or relax the policy."
         }
         return text

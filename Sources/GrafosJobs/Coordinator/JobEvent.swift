@@ -3,8 +3,10 @@ import GrafosStd
 /// Progress of a ``JobCoordinator`` run, for progress bars and logs; see ``JobCoordinator/events(bufferingNewest:)``.
 ///
 /// A run publishes `queued` for every chunk, then per attempt `started` and, for a failed attempt that will be
-/// retried, `retried`; each chunk ends with exactly one `succeeded` or `failed`, unless the run is cancelled or
-/// stops at a failure first. The run's last event is `finished`.
+/// retried, `retried` — or `requeued` when it found no free capacity while other attempts ran (it starts again,
+/// with the same attempt number, when one ends); a speculative duplicate of a straggling attempt publishes
+/// `speculated` instead of `started`. Each chunk ends with exactly one `succeeded` or `failed`, unless the run is
+/// cancelled or stops at a failure first. The run's last event is `finished`.
 public enum JobEvent: Sendable, CustomStringConvertible {
     /// A chunk is waiting to run.
     case queued(chunk: String, index: Int)
@@ -18,6 +20,13 @@ public enum JobEvent: Sendable, CustomStringConvertible {
     case failed(JobError.Failure)
     /// A worker's lease died (expired, released or its node dropped) and the coordinator leased a replacement.
     case workerReplaced(old: LeaseID, new: LeaseID)
+    /// Attempt `attempt` found no free capacity while other attempts of the run held it: the chunk went back to the
+    /// front of the queue and starts again, with the same attempt number, when one of them ends. No retry is used.
+    case requeued(chunk: String, index: Int, attempt: Int, reason: any Error)
+    /// A speculative duplicate of the chunk's straggling attempt `attempt` started; the first to succeed wins.
+    case speculated(chunk: String, index: Int, attempt: Int)
+    /// A worker whose lease died could not be replaced; its lanes stopped and left their chunks to other workers.
+    case workerRetired(lease: LeaseID, reason: any Error)
     /// The run ended.
     case finished(JobSummary)
 
@@ -32,6 +41,11 @@ public enum JobEvent: Sendable, CustomStringConvertible {
             "succeeded \(chunk) (#\(index)) on attempt \(attempts)"
         case .failed(let failure): failure.description
         case .workerReplaced(let old, let new): "replaced worker lease \(old) with \(new)"
+        case .requeued(let chunk, let index, let attempt, let reason):
+            "requeued \(chunk) (#\(index)) attempt \(attempt) until capacity frees: \(reason)"
+        case .speculated(let chunk, let index, let attempt):
+            "started a speculative duplicate of \(chunk) (#\(index)) attempt \(attempt)"
+        case .workerRetired(let lease, let reason): "gave up on worker lease \(lease): \(reason)"
         case .finished(let summary): summary.description
         }
     }
@@ -51,15 +65,34 @@ public struct JobSummary: Hashable, Sendable, CustomStringConvertible {
     public var replacedWorkers: Int
     /// Whether the run was cancelled before every chunk finished.
     public var cancelled: Bool
+    /// Attempts that found no free capacity and went back to the queue without using a retry.
+    public var requeued: Int
+    /// Speculative duplicates started for straggling attempts.
+    public var speculativeAttempts: Int
+    /// Workers given up on because their lease died and could not be replaced.
+    public var retiredWorkers: Int
 
     /// Creates a summary.
-    public init(total: Int, succeeded: Int, failed: Int, retries: Int, replacedWorkers: Int = 0, cancelled: Bool) {
+    public init(
+        total: Int,
+        succeeded: Int,
+        failed: Int,
+        retries: Int,
+        replacedWorkers: Int = 0,
+        cancelled: Bool,
+        requeued: Int = 0,
+        speculativeAttempts: Int = 0,
+        retiredWorkers: Int = 0
+    ) {
         self.total = total
         self.succeeded = succeeded
         self.failed = failed
         self.retries = retries
         self.replacedWorkers = replacedWorkers
         self.cancelled = cancelled
+        self.requeued = requeued
+        self.speculativeAttempts = speculativeAttempts
+        self.retiredWorkers = retiredWorkers
     }
 
     /// `job finished: 1000/1000 succeeded, 0 failed, 173 retries`.
@@ -67,5 +100,8 @@ public struct JobSummary: Hashable, Sendable, CustomStringConvertible {
         "job \(cancelled ? "cancelled" : "finished"): \(succeeded)/\(total) succeeded, \(failed) failed, "
             + "\(retries) retr\(retries == 1 ? "y" : "ies")"
             + (replacedWorkers > 0 ? ", \(replacedWorkers) worker\(replacedWorkers == 1 ? "" : "s") replaced" : "")
+            + (retiredWorkers > 0 ? ", \(retiredWorkers) worker\(retiredWorkers == 1 ? "" : "s") given up" : "")
+            + (requeued > 0 ? ", \(requeued) requeued for capacity" : "")
+            + (speculativeAttempts > 0 ? ", \(speculativeAttempts) speculative" : "")
     }
 }

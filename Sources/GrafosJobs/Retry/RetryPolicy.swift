@@ -9,6 +9,11 @@ import GrafosStd
 /// `timeout`. Everything else is deterministic and fails the chunk at once: traps, invalid modules, non-zero exits
 /// (``TaskletExitError``), `outputTooLarge`, and any error type the policy does not know.
 ///
+/// `insufficientCapacity` while other attempts of the same run are running is not a failure of the chunk but of
+/// the run's concurrency (say, `exec` leases 2 cores and the run has a lane per free core): by default
+/// (``waitsForCapacity``) the chunk goes back to the queue and starts again when one of those attempts ends,
+/// without using a retry or the budget.
+///
 /// ```swift
 /// let policy = RetryPolicy.default
 ///     .withMaxRetries(3)
@@ -43,6 +48,11 @@ public struct RetryPolicy: Sendable, CustomStringConvertible {
     public var classifier: (@Sendable (any Error) -> ErrorClass?)?
     /// Seeds the jitter, per chunk, so that delays are reproducible; nil (default) draws from the system.
     public var seed: UInt64?
+    /// Whether an attempt that failed with `insufficientCapacity` while other attempts of the same run were running
+    /// waits for one of them to end and then starts again — without using a retry or the budget, and with the
+    /// run's concurrency lowered to what the fabric admits — instead of being retried after a backoff. Still
+    /// bounded by ``deadline``. True by default; only applies while `insufficientCapacity` is retryable.
+    public var waitsForCapacity: Bool
 
     /// The codes retried by default: those for which `FabricError.Code.isRetryable` is true.
     public static let defaultRetryableCodes: Set<FabricError.Code> = [
@@ -57,7 +67,8 @@ public struct RetryPolicy: Sendable, CustomStringConvertible {
         budget: RetryBudget = .default,
         retryableCodes: Set<FabricError.Code> = RetryPolicy.defaultRetryableCodes,
         classifier: (@Sendable (any Error) -> ErrorClass?)? = nil,
-        seed: UInt64? = nil
+        seed: UInt64? = nil,
+        waitsForCapacity: Bool = true
     ) {
         self.maxRetries = max(0, maxRetries)
         self.backoff = backoff
@@ -66,6 +77,7 @@ public struct RetryPolicy: Sendable, CustomStringConvertible {
         self.retryableCodes = retryableCodes
         self.classifier = classifier
         self.seed = seed
+        self.waitsForCapacity = waitsForCapacity
     }
 
     /// Three retries, exponential backoff 100 ms … 5 s with full jitter, the default budget, no deadline.
@@ -128,6 +140,14 @@ public struct RetryPolicy: Sendable, CustomStringConvertible {
     public func withSeed(_ seed: UInt64?) -> Self {
         var copy = self
         copy.seed = seed
+        return copy
+    }
+
+    /// A copy that does (true, the default) or does not wait for capacity held by the run's own attempts instead
+    /// of retrying; see ``waitsForCapacity``.
+    public func withCapacityWaits(_ waits: Bool) -> Self {
+        var copy = self
+        copy.waitsForCapacity = waits
         return copy
     }
 

@@ -6,12 +6,17 @@ import Synchronization
 /// Lookups first try the identity of the byte buffer (the same `[UInt8]` submitted again costs no hashing: the
 /// cache keeps that array alive, so its buffer cannot be reused for other bytes), then the SHA-256 of the bytes.
 /// Entries are evicted least-recently-used once their total size passes the byte budget.
+///
+/// Each entry also remembers the fuel its last finished launch consumed: ``TaskletRuntime`` runs a module whose
+/// last launch was short inline, on the launching thread, instead of on the pool (see ``TaskletRuntime``).
 package final class TaskletModuleCache: Sendable {
     private struct Entry {
         var module: CompiledWasmModule
         var digest: Digest
         var size: Int
         var lastUse: UInt64
+        /// Fuel consumed by the last launch that finished, if any.
+        var lastFuel: UInt64?
     }
 
     private struct State {
@@ -91,6 +96,33 @@ package final class TaskletModuleCache: Sendable {
             evict(&state)
         }
         return (compiled, digest)
+    }
+
+    /// A cached module, its digest, and the fuel its last finished launch consumed (nil if none finished yet).
+    package typealias Known = (module: CompiledWasmModule, digest: Digest, lastFuel: UInt64?)
+
+    /// The compiled module for exactly this buffer (the same `[UInt8]` as an earlier lookup, not merely equal
+    /// bytes), found without hashing and never compiled here; nil when the buffer is not known.
+    package func cached(sameBufferAs bytes: [UInt8]) -> Known? {
+        let address = bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        return state.withLock { state -> Known? in
+            guard let known = state.byBuffer[address], known.bytes.count == bytes.count,
+                var entry = state.byDigest[known.digest]
+            else { return nil }
+            state.clock &+= 1
+            entry.lastUse = state.clock
+            state.byDigest[known.digest] = entry
+            state.hits += 1
+            return (entry.module, known.digest, entry.lastFuel)
+        }
+    }
+
+    /// Remembers the fuel a finished launch of the module `digest` consumed (ignored if it was evicted).
+    package func recordFuel(_ fuel: UInt64, for digest: Digest) {
+        state.withLock { state in
+            guard state.byDigest[digest]?.lastFuel != fuel else { return }
+            state.byDigest[digest]?.lastFuel = fuel
+        }
     }
 
     /// Remembers a buffer's digest; the table is bounded (cleared when full) because each entry keeps its bytes alive.

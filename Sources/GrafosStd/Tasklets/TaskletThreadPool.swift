@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -9,11 +11,17 @@ import Darwin
 /// A fixed pool of OS threads that runs tasklets, sized to the machine.
 ///
 /// The interpreter runs a tasklet synchronously from start to finish. Doing that on Swift's cooperative pool would
-/// starve every other task (the pool has one thread per core), so launches hand their work here and await it.
-/// Threads start on demand, up to the limit, and then stay; work waits in arrival order.
+/// starve every other task (the pool has one thread per core), so launches hand their work here and await it
+/// (only runs known to be short stay on the launching thread, see ``TaskletRuntime``). Threads start on demand, up
+/// to the limit, and then stay; work waits in arrival order.
+///
+/// A thread that finishes a job first *spins* briefly (up to ``spinLimit`` `sched_yield`s, a few microseconds,
+/// giving the core away whenever anything else wants it) watching for the next job before it sleeps on the
+/// condition variable: back-to-back launches then skip a futex wake-up, which costs more than a short tasklet.
 package final class TaskletThreadPool: @unchecked Sendable {
-    // @unchecked Sendable: `queue`, `threads` and `idle` are only touched with `mutex` held; the pthread mutex and
-    // condition are initialised once and never moved (they live in allocations this object owns).
+    // @unchecked Sendable: `queue`, `head`, `threads` and `idle` are only touched with `mutex` held; `queued` and
+    // `spinners` are atomics; the pthread mutex and condition are initialised once and never moved (they live in
+    // allocations this object owns).
 
     /// The process's pool, one thread per core.
     package static let shared = TaskletThreadPool(threads: LocalFabric.machineCores)
@@ -24,8 +32,14 @@ package final class TaskletThreadPool: @unchecked Sendable {
     private var head = 0
     private var threads = 0
     private var idle = 0
+    /// Jobs waiting in `queue` (read without the lock by spinning threads).
+    private let queued = Atomic<Int>(0)
+    /// Threads spinning for work (they take a job without being woken).
+    private let spinners = Atomic<Int>(0)
     /// The most threads the pool starts.
     package let maxThreads: Int
+    /// How many times a thread with nothing to do yields the core while watching for work before it sleeps.
+    package static let spinLimit = 64
 
     package init(threads: Int) {
         maxThreads = max(1, threads)
@@ -50,15 +64,25 @@ package final class TaskletThreadPool: @unchecked Sendable {
     private func enqueue(_ job: @escaping @Sendable () -> Void) {
         pthread_mutex_lock(mutex)
         queue.append(job)
-        let startThread = idle == 0 && threads < maxThreads
+        let waiting = queued.add(1, ordering: .releasing).newValue
+        // Spinning threads take jobs by themselves; wake a sleeper or start a thread only for the rest.
+        let uncovered = waiting - spinners.load(ordering: .acquiring)
+        let startThread = uncovered > idle && threads < maxThreads
         if startThread { threads += 1 }
-        pthread_cond_signal(condition)
+        if uncovered > 0 && idle > 0 { pthread_cond_signal(condition) }
         pthread_mutex_unlock(mutex)
         if startThread { GrafosStd.startThread { [self] in work() } }
     }
 
     private func work() {
         while true {
+            spinners.add(1, ordering: .releasing)
+            var spins = 0
+            while spins < Self.spinLimit && queued.load(ordering: .acquiring) == 0 {
+                sched_yield()
+                spins += 1
+            }
+            spinners.subtract(1, ordering: .releasing)
             pthread_mutex_lock(mutex)
             while head == queue.count {
                 idle += 1
@@ -67,6 +91,7 @@ package final class TaskletThreadPool: @unchecked Sendable {
             }
             let job = queue[head]
             head += 1
+            queued.subtract(1, ordering: .relaxed)
             if head > 1024 && head * 2 > queue.count {
                 queue.removeFirst(head)
                 head = 0

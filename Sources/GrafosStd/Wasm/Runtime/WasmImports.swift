@@ -18,13 +18,40 @@ package struct WasmImports {
     }
 
     /// A two-level import name, compared as UTF-8 bytes (not as canonically equivalent Swift strings).
+    ///
+    /// The strings are kept as they are (literals and short names need no allocation) and hashed as whole byte
+    /// buffers: a runtime defines some 50 WASI functions per launch, so byte-at-a-time hashing of copied arrays
+    /// was most of the cost of setting up a launch.
     struct Name: Hashable {
-        var module: [UInt8]
-        var name: [UInt8]
+        var module: String
+        var name: String
 
         init(module: String, name: String) {
-            self.module = Array(module.utf8)
-            self.name = Array(name.utf8)
+            self.module = module
+            self.name = name
+        }
+
+        static func == (lhs: Name, rhs: Name) -> Bool {
+            Self.bytesEqual(lhs.name, rhs.name) && Self.bytesEqual(lhs.module, rhs.module)
+        }
+
+        private static func bytesEqual(_ lhs: String, _ rhs: String) -> Bool {
+            var lhs = lhs
+            var rhs = rhs
+            return lhs.withUTF8 { left in
+                rhs.withUTF8 { right in left.count == right.count && left.elementsEqual(right) }
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            Self.combine(module, into: &hasher)
+            hasher.combine(0xFF as UInt8)  // never part of UTF-8, so ("ab", "c") and ("a", "bc") differ
+            Self.combine(name, into: &hasher)
+        }
+
+        private static func combine(_ text: String, into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 
@@ -33,6 +60,11 @@ package struct WasmImports {
 
     /// Creates an empty set of imports.
     package init() {}
+
+    /// Creates an empty set of imports with room for `capacity` definitions (no rehashing while they are added).
+    package init(capacity: Int) {
+        values.reserveCapacity(capacity)
+    }
 
     /// Defines `module.name` as a host function.
     package mutating func define(module: String, name: String, _ function: WasmHostFunction) {

@@ -218,7 +218,11 @@ extension Translator {
         }
         let height = stack.count &- 1
         let offset = UInt64(memArg.offset) &+ size
-        if let address = takeAddressComputation(height), let fused = Self.fusedAccess(opcode, address) {
+        // Only loads with a fused form may consume the address computation: taking it removes the `i32.add`
+        // that computed the address, which a plain load would then miss.
+        if Self.fusedAccess(opcode, .addImmediate(0, 0)) != nil, let address = takeAddressComputation(height),
+            let fused = Self.fusedAccess(opcode, address)
+        {
             pop()
             pushTemp()
             emitFusedAccess(fused, a: tempSlot(height), address, offset: offset, resultHeight: height)
@@ -242,7 +246,8 @@ extension Translator {
         let top = stack.count &- 1
         let offset = UInt64(memArg.offset) &+ size
         // The address can be fused only when the value was not computed after it (a local or a constant).
-        if stack[top].isVirtual, let address = takeAddressComputation(top &- 1),
+        if stack[top].isVirtual, Self.fusedAccess(opcode, .addImmediate(0, 0)) != nil,
+            let address = takeAddressComputation(top &- 1),
             let fused = Self.fusedAccess(opcode, address)
         {
             let value = operandSlot(top)
