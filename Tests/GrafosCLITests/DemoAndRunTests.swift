@@ -65,15 +65,15 @@ import Testing
         #expect(summary["cpu_leases_active"] as? Int == 0)
     }
 
-    @Test func runWritesEachOutputUnderItsInputsPathAndMatchesDirectLaunches() async throws {
+    @Test func runOverAThousandFilesMatchesGrafosExecOnEachFile() async throws {
         let inputs = temporary("run-inputs")
         let out = temporary("run-out")
         defer {
             try? FileManager.default.removeItem(atPath: inputs)
             try? FileManager.default.removeItem(atPath: out)
         }
-        // 200 small files in nested directories, some clean and some not.
-        for index in 0..<200 {
+        // 1,000 small files in nested directories, some clean and some not.
+        for index in 0..<1000 {
             let directory = inputs + "/d\(index % 7)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let text = index % 3 == 0 ? "let x = \(index)  \n" : "let x = \(index)\n"
@@ -90,20 +90,21 @@ import Testing
         )
         #expect(status == 1)  // a third of the files have findings: the linter exits 1 for them
         let summary = try jsonObject(output.standardOutput)
-        #expect(summary["chunks"] as? Int == 200)
+        #expect(summary["chunks"] as? Int == 1000)
         #expect(summary["failed"] as? Int == 0)
-        #expect(summary["nonzero_exit"] as? Int == 67)
+        #expect(summary["nonzero_exit"] as? Int == 334)
         #expect(summary["cpu_leases_active"] as? Int == 0)
-        let module = Array(try Data(contentsOf: URL(fileURLWithPath: lint)))
-        let runtime = TaskletRuntime()
-        for index in stride(from: 0, to: 200, by: 13) {
+        // Every output equals what `grafos exec` prints for the same file (a sample of 1 in 9, for test time).
+        for index in stride(from: 0, to: 1000, by: 9) {
             let relative = "d\(index % 7)/f\(index).swift"
-            let input = Array(try Data(contentsOf: URL(fileURLWithPath: inputs + "/" + relative)))
-            let direct = try await runtime.launch(
-                TaskletRequest(module: module, input: input, limits: TaskletLimits(fuel: 5_000_000))
+            var exec = BufferedOutput()
+            let execStatus = await GrafosCommandLine.main(
+                ["exec", "--fuel", "5000000", "--input", inputs + "/" + relative, lint],
+                output: &exec
             )
-            let written = Array(try Data(contentsOf: URL(fileURLWithPath: out + "/" + relative)))
-            #expect(written == direct.output, "\(relative)")
+            let written = try String(contentsOfFile: out + "/" + relative, encoding: .utf8)
+            #expect(written == exec.standardOutput, "\(relative)")
+            #expect(execStatus == (index % 3 == 0 ? 1 : 0), "\(relative)")
         }
     }
 

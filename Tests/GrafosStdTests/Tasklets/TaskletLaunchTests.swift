@@ -79,6 +79,22 @@ enum TaskletModules {
         return builder.build()
     }()
 
+    /// Grows memory 1 MiB at a time until refused, then reports the pages it reached as its exit code.
+    static let memoryBomb: [UInt8] = {
+        var builder = WasmModuleBuilder()
+        builder.memory(min: 1)
+        builder.function(
+            "run",
+            [],
+            [.i32],
+            body: [
+                Op.loop(), Op.i32Const(16), Op.memoryGrow, Op.i32Const(-1), [0x47], Op.brIf(0), Op.end,
+                Op.memorySize,
+            ]
+        )
+        return builder.build()
+    }()
+
     /// Imports something no ABI provides.
     static let foreignImport: [UInt8] = {
         var builder = WasmModuleBuilder()
@@ -213,6 +229,15 @@ enum TaskletModules {
         await #expect(throws: TaskletError.unsupportedModule) {
             try await lease.cpu().submit(TaskletModules.foreignImport).launch()
         }
+    }
+
+    @Test func aMemoryBombStopsAtTheMemoryLimitAndTheProcessCarriesOn() async throws {
+        let lease = try await CpuBuilder(on: fabric()).acquire()
+        let r = try await lease.cpu().submit(TaskletModules.memoryBomb).maxMemory(bytes: 8 << 20).launch()
+        // 8 MiB is 128 pages: from 1 page, seven grows of 16 reach 113; the eighth (129) is refused with -1.
+        #expect(r.exitCode == 113)
+        let bigger = try await lease.cpu().submit(TaskletModules.memoryBomb).maxMemory(bytes: 16 << 20).launch()
+        #expect(bigger.exitCode == 241)
     }
 
     @Test func aCachedModuleIsCompiledOnce() async throws {
