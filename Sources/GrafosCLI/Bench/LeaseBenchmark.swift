@@ -34,6 +34,8 @@ package struct LeaseBenchmark {
         package var releaseRounds: [Duration]
         /// `cpu_leases_active` read after the final teardown.
         package var activeAfterTeardown: Double
+        /// Launches per second of a trivial tasklet, one at a time and 32 in flight on one lease per node.
+        package var launchesPerSecond: (sequential: Double, concurrent: Double) = (0, 0)
 
         package var report: String {
             let c = configuration
@@ -50,6 +52,7 @@ package struct LeaseBenchmark {
                   per-lease acquire latency        p50 \(format(percentile(perLease, 0.5)))   p99 \(format(percentile(perLease, 0.99)))   max \(format(perLease.max()!))
                   release all \(c.leases) leases           median \(format(percentile(releaseRounds, 0.5)))
                   target: all cores in under \(format(target)) → median sequential is \(ratio(percentile(sequentialRounds, 0.5), target)) of the target
+                  trivial tasklet launches         \(Int(launchesPerSecond.sequential))/s one at a time, \(Int(launchesPerSecond.concurrent))/s with 32 in flight
                   cpu_leases_active after teardown: \(Int(activeAfterTeardown))
 
                 """
@@ -66,6 +69,8 @@ package struct LeaseBenchmark {
                 + "\"per_lease_p50_ms\":\(ms(percentile(perLease, 0.5))),"
                 + "\"per_lease_p99_ms\":\(ms(percentile(perLease, 0.99))),"
                 + "\"release_median_ms\":\(ms(percentile(releaseRounds, 0.5))),"
+                + "\"launches_per_s_sequential\":\(Int(launchesPerSecond.sequential)),"
+                + "\"launches_per_s_concurrent\":\(Int(launchesPerSecond.concurrent)),"
                 + "\"cpu_leases_active_after\":\(Int(activeAfterTeardown))}"
         }
     }
@@ -133,6 +138,7 @@ package struct LeaseBenchmark {
             try await Self.release(workers, on: fabric)
             if round >= 0 { concurrent.append(elapsed) }
         }
+        let launches = try await Self.launchRate(on: fabric, launches: max(200, rounds * 10))
         if let remote = fabric as? RemoteFabric { await remote.shutdown() }
         return Result(
             configuration: self,
@@ -140,12 +146,44 @@ package struct LeaseBenchmark {
             perLease: perLease,
             concurrentRounds: concurrent,
             releaseRounds: releases,
-            activeAfterTeardown: metrics.value(of: "cpu_leases_active") ?? -1
+            activeAfterTeardown: metrics.value(of: "cpu_leases_active") ?? -1,
+            launchesPerSecond: launches
         )
     }
 }
 
 extension LeaseBenchmark {
+    /// `(module (func (export "run") (result i32) i32.const 0))`: the cheapest tasklet there is.
+    static let trivialTasklet: [UInt8] = [
+        0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F, 0x03, 0x02, 0x01,
+        0x00, 0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6E, 0x00, 0x00, 0x0A, 0x06, 0x01, 0x04, 0x00, 0x41, 0x00, 0x0B,
+    ]
+
+    /// Launches of the trivial tasklet per second on one 1-core lease: one at a time, then 32 in flight.
+    static func launchRate(on fabric: any FabricProtocol, launches: Int) async throws -> (Double, Double) {
+        let lease = try await CpuBuilder(on: fabric).cores(1).leaseSecs(120).acquire()
+        let clock = ContinuousClock()
+        for _ in 0..<20 { _ = try await lease.cpu().submit(trivialTasklet).launch() }
+        var start = clock.now
+        for _ in 0..<launches { _ = try await lease.cpu().submit(trivialTasklet).launch() }
+        let sequential = Double(launches) / max(start.duration(to: clock.now).milliseconds / 1000, 1e-9)
+        start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            while next < min(32, launches) {
+                group.addTask { _ = try await lease.cpu().submit(trivialTasklet).launch() }
+                next += 1
+            }
+            while try await group.next() != nil, next < launches {
+                group.addTask { _ = try await lease.cpu().submit(trivialTasklet).launch() }
+                next += 1
+            }
+        }
+        let concurrent = Double(launches) / max(start.duration(to: clock.now).milliseconds / 1000, 1e-9)
+        await lease.release()
+        return (sequential, concurrent)
+    }
+
     /// Releases through the fabric so that a failed release is reported, not swallowed as `CpuLease.release()` does.
     static func release(_ workers: [CpuLease], on fabric: any FabricProtocol) async throws {
         for worker in workers {

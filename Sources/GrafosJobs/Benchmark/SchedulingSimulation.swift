@@ -16,10 +16,10 @@ import Darwin
 /// chunks through ``JobCoordinator/run(_:on:_:replacingWith:exec:aggregate:)``. Each chunk is of one of `kinds`
 /// kinds, drawn uniformly; kind *k* costs `lightest × (heaviest/lightest)^(k/(kinds−1))` of work (log-uniform: a
 /// few heavy kinds dominate the total). A scripted tasklet reports its cost as fuel (one unit per nanosecond of work
-/// on a normal node) and sleeps for cost ÷ speed on the fabric's `ManualClock`; a `slowFraction` of the nodes run
-/// `slowFactor` times slower. The coordinator's clock is the same `ManualClock`, moved by
-/// ``JobCoordinator/simulate(on:_:)`` only when every lane is blocked, so makespans are exact virtual time and the
-/// same seed gives the same figures.
+/// on a normal node) and sleeps for cost ÷ speed (plus the chunk's index in nanoseconds, to break ties) on the
+/// fabric's `ManualClock`; a `slowFraction` of the nodes run `slowFactor` times slower. The coordinator's clock is
+/// the same `ManualClock`, moved by ``JobCoordinator/simulate(on:_:)`` only when every lane is blocked, so makespans
+/// are exact virtual time and the same seed gives the same figures.
 ///
 /// The lower bound is total work ÷ cores (at normal speed).
 package struct SchedulingSimulation: Sendable {
@@ -99,7 +99,8 @@ package struct SchedulingSimulation: Sendable {
             let cost = UInt64(cost(ofKind: kind))
             return Chunk(
                 id: "c\(index)",
-                bytes: withUnsafeBytes(of: cost.littleEndian) { Array($0) },
+                bytes: withUnsafeBytes(of: cost.littleEndian) { Array($0) }
+                    + withUnsafeBytes(of: UInt64(index).littleEndian) { Array($0) },
                 kind: "k\(kind)"
             )
         }
@@ -138,6 +139,12 @@ package struct SchedulingSimulation: Sendable {
         )
     }
 
+    private static func ordinal(_ input: [UInt8]) -> Int64 {
+        var value: UInt64 = 0
+        for (index, byte) in input.dropFirst(8).prefix(8).enumerated() { value |= UInt64(byte) << UInt64(index * 8) }
+        return Int64(clamping: value)
+    }
+
     private static func cost(of chunk: Chunk) -> Int64 {
         var value: UInt64 = 0
         for (index, byte) in chunk.bytes.prefix(8).enumerated() { value |= UInt64(byte) << UInt64(index * 8) }
@@ -165,7 +172,10 @@ package struct SchedulingSimulation: Sendable {
         fabric.onLaunch { launch in
             let cost = Self.cost(of: Chunk(id: "", bytes: launch.input))
             let speed = slow.contains(launch.node) ? 1 / factor : 1
-            let duration = Duration.nanoseconds(Int64(Double(cost) / speed))
+            // Plus the chunk's index in nanoseconds, so that two attempts never end at the same instant (lanes
+            // freed at once would race for the next chunk, and the tie could go either way).
+            let tie = Self.ordinal(launch.input)
+            let duration = Duration.nanoseconds(Int64(Double(cost) / speed) + tie)
             try await clock.sleep(until: clock.now.advanced(by: duration))
             return TaskletResult(output: [], fuelConsumed: UInt64(cost))
         }

@@ -66,14 +66,14 @@ public struct DirectoryCacheStore: ActionCacheStore {
     private static let sequence = Atomic<UInt64>(0)
 
     /// Opens (creating when missing) the directory at `path`.
-    /// - Throws: ``FabricError/Code/invalidRequest`` when it cannot be created or is not a directory.
+    /// - Throws: `FabricError.Code.invalidRequest` when it cannot be created or is not a directory.
     public init(path: String) throws {
         self.path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         try Self.makeDirectory(self.path)
     }
 
     /// The file `<directory>/<hex>`, or nil when there is none.
-    /// - Throws: ``FabricError/Code/transient`` when it exists but cannot be read.
+    /// - Throws: `FabricError.Code.transient` when it exists but cannot be read.
     public func load(_ key: ActionKey) async throws -> [UInt8]? {
         let file = path + "/" + key.hex
         let fd = open(file, O_RDONLY)
@@ -96,7 +96,7 @@ public struct DirectoryCacheStore: ActionCacheStore {
     }
 
     /// Writes `<directory>/<hex>` through a temporary file and a rename.
-    /// - Throws: ``FabricError/Code/storageFull`` when the file cannot be written.
+    /// - Throws: `FabricError.Code.storageFull` when the file cannot be written.
     public func save(_ key: ActionKey, _ entry: [UInt8]) async throws {
         let file = path + "/" + key.hex
         let sequence = Self.sequence.wrappingAdd(1, ordering: .relaxed).oldValue

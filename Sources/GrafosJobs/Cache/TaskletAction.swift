@@ -39,7 +39,7 @@ public struct TaskletAction: Hashable, Sendable {
     /// - Parameters:
     ///   - module: The module's bytes; hashed once here.
     ///   - input: The input bytes.
-    ///   - limits: The limits; ``TaskletLimits/default`` by default.
+    ///   - limits: The limits; `TaskletLimits.default` by default.
     public init(module: [UInt8], input: [UInt8] = [], limits: TaskletLimits = .default) {
         self.module = module
         moduleDigest = SHA256.hash(module)

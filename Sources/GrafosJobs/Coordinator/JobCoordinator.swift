@@ -385,7 +385,7 @@ public final class JobCoordinator: Sendable {
     /// blocked: `runnable` lanes are neither waiting nor inside an attempt; `expectedSleepers` counts the attempts
     /// running plus the lanes asleep on the clock. When `runnable` is 0 and the clock's sleeper count equals
     /// `expectedSleepers` (each running attempt asleep in its scripted tasklet), nothing can happen until the clock
-    /// moves. Nil between runs. See ``simulate(_:on:)``.
+    /// moves. Nil between runs. See ``simulate(on:_:)``.
     package var simulationActivity: (runnable: Int, expectedSleepers: Int)? {
         currentRun.withLock { $0 }?.activity()
     }
