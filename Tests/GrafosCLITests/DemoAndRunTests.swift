@@ -52,6 +52,21 @@ import Testing
         }
     }
 
+    @Test func aSecondDemoRunWithTheSameCacheLaunchesNothing() async throws {
+        let cache = temporary("cache")
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        var first = BufferedOutput()
+        let arguments = ["demo", "--workers", "4", "--corpus", Self.inputs, "--cache", cache, "--json"]
+        #expect(await GrafosCommandLine.main(arguments, output: &first) == 0)
+        #expect(try jsonObject(first.standardOutput)["cache_hits"] as? Int == 0)
+        var second = BufferedOutput()
+        #expect(await GrafosCommandLine.main(arguments, output: &second) == 0)
+        let summary = try jsonObject(second.standardOutput)
+        #expect(summary["tasklets_launched"] as? Int == 0)
+        #expect(summary["cache_hits"] as? Int == 28)  // 21 chunks + 7 verifications
+        #expect(summary["verified_files"] as? Int == 7)
+    }
+
     @Test func theDemoSurvivesInjectedFaultsAndStillVerifiesEveryArtifact() async throws {
         var output = BufferedOutput()
         let status = await GrafosCommandLine.main(

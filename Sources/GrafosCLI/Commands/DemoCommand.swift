@@ -5,7 +5,7 @@ package enum DemoCommand: Command {
     package static let summary = "Run the build-farm recipe end to end on the embedded fabric"
     package static let help = """
         Usage: grafos demo [--workers N] [--cores C] [--chunks F] [--faults N] [--seed S] [--ttl SECONDS]
-                           [--corpus DIR…] [--trace FILE] [--metrics FILE] [--out DIR] [--json]
+                           [--corpus DIR…] [--trace FILE] [--metrics FILE] [--out DIR] [--cache DIR] [--json]
 
         Leases N workers of C cores (default 50 × 2: the recipe's 100 cores) and 4,096 blocks of artifact storage
         on an in-process LocalFabric, splits a corpus into chunks (this repository's Sources/ when run from its
@@ -19,6 +19,7 @@ package enum DemoCommand: Command {
           --trace FILE    write a Chrome/Perfetto trace (open in ui.perfetto.dev)
           --metrics FILE  write the Prometheus metrics
           --out DIR       also write archive.grar and report.json to DIR
+          --cache DIR     keep tasklet results in a content-addressed cache in DIR: a second run launches nothing
           --json          print the summary as JSON (no progress line)
 
         Exit status: 0 when every chunk succeeded, every file verified and both gauges are 0; 1 otherwise.
@@ -45,6 +46,7 @@ package enum DemoCommand: Command {
         options.trace = try arguments.option("trace")
         options.metrics = try arguments.option("metrics")
         options.out = try arguments.option("out")
+        options.cache = try arguments.option("cache")
         try arguments.finish()
         let summary = try await Demo.run(options)
         output.write(options.json ? summary.json + "\n" : summary.text)

@@ -16,6 +16,7 @@ package enum Demo {
         package var trace: String?
         package var metrics: String?
         package var out: String?
+        package var cache: String?
         package var json = false
 
         package init() {}
@@ -44,6 +45,8 @@ package enum Demo {
         var archiveBytes = 0
         var artifactBytes = 0
         var verified = 0
+        var cacheHits = 0
+        var cacheUsed = false
         var p50: Duration = .zero
         var p99: Duration = .zero
         var fuel: UInt64 = 0
@@ -69,6 +72,7 @@ package enum Demo {
             of the sources) and report.json; verified \(verified)/\(files) files by decompressing
                  lint: \(lintCleanFiles) clean files, \(lintFindings) findings
 
+            \(cacheUsed ? "  action cache: \(cacheHits) hits of \(chunks + files) launches\n" : "")\
               tasklet duration p50 \(format(p50)), p99 \(format(p99)); fuel \(fuel); artifact bytes written \(artifactBytes)
               wall time \(format(wall))
               teardown: cpu_leases_active \(cpuLeasesAfter), block_leases_active \(blockLeasesAfter)
@@ -88,7 +92,7 @@ package enum Demo {
                 ("archive_bytes", "\(archiveBytes)"), ("artifact_bytes_written", "\(artifactBytes)"),
                 ("verified_files", "\(verified)"), ("tasklet_p50_ms", ms(p50)), ("tasklet_p99_ms", ms(p99)),
                 ("fuel_consumed", "\(fuel)"), ("wall_ms", ms(wall)), ("cpu_leases_active", "\(cpuLeasesAfter)"),
-                ("block_leases_active", "\(blockLeasesAfter)"),
+                ("block_leases_active", "\(blockLeasesAfter)"), ("cache_hits", "\(cacheHits)"),
             ]
             return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
@@ -121,6 +125,15 @@ package enum Demo {
         settings.faults = options.faults
         settings.seed = options.seed
         settings.showProgress = !options.json
+        if let directory = options.cache {
+            // The linter exits 1 for files with findings: a result as deterministic as a clean 0, so cache both.
+            settings.cache = ActionCache(
+                store: try DirectoryCacheStore(path: directory),
+                cacheableExitCodes: [0, 1],
+                metrics: metrics
+            )
+            summary.cacheUsed = true
+        }
         let farm = Farm(fabric: fabric, settings: settings, metrics: metrics, trace: trace)
 
         // 1. Workers; 2. artifact storage.
@@ -233,6 +246,7 @@ package enum Demo {
         summary.renewals = Int(metrics.value(of: "lease_renewals_total") ?? 0)
         summary.renewalFailures = Int(metrics.value(of: "lease_renewal_failures_total") ?? 0)
         summary.fuel = UInt64(metrics.value(of: "fuel_consumed_total") ?? 0)
+        summary.cacheHits = Int(metrics.value(of: "action_cache_hits_total") ?? 0)
         summary.artifactBytes = Int(metrics.value(of: "artifact_bytes_written") ?? 0)
         summary.wall = began.duration(to: wallClock.now)
         if let path = options.trace, let trace {

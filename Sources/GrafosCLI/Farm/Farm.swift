@@ -4,6 +4,15 @@ import GrafosObserve
 import GrafosStd
 import Synchronization
 
+extension TaskletAction {
+    /// The action with `maxOutput` set (part of the cache key, as any limit is).
+    fileprivate func maxOutputLimit(_ bytes: Int) -> Self {
+        var limits = self.limits
+        limits.maxOutput = bytes
+        return self.limits(limits)
+    }
+}
+
 /// One chunk of farm work: which tasklet to run on which input.
 package struct FarmTask: Sendable {
     /// The chunk (its id names the output object; its bytes are the tasklet's input).
@@ -33,6 +42,8 @@ package struct FarmSettings: Sendable {
     package var faults = 0
     package var seed: UInt64 = 42
     package var showProgress = true
+    /// Serve repeated launches from this content-addressed cache (`grafos demo --cache DIR`).
+    package var cache: ActionCache?
 
     package init() {}
 }
@@ -97,6 +108,14 @@ package final class Farm: Sendable {
     /// Runs `tasks` over the workers, storing each output in `store` under its chunk id.
     package func run(_ tasks: [FarmTask], store: BlockLease) async -> FarmOutcome {
         let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.chunk.id, $0) })
+        // One action per distinct module (each module is hashed once); chunks only change the input.
+        var actions: [[UInt8]: TaskletAction] = [:]
+        if settings.cache != nil {
+            for task in tasks where actions[task.module] == nil {
+                actions[task.module] = TaskletAction(module: task.module).maxOutputLimit(settings.maxOutput)
+            }
+        }
+        let baseActions = actions
         let coordinator = JobCoordinator(policy: settings.policy, metrics: metrics)
         let progress = ProgressLine(total: tasks.count, enabled: settings.showProgress)
         let collected = Locked(FarmOutcome())
@@ -154,7 +173,14 @@ package final class Farm: Sendable {
                         .maxOutput(settings.maxOutput)
                     submission = task.fuel.map { submission.fuel($0) } ?? submission.unlimitedFuel()
                     do {
-                        let result = try await submission.launch()
+                        let result: TaskletResult
+                        if let cache = settings.cache, let base = baseActions[task.module] {
+                            let action = base.input(chunk.bytes).fuel(task.fuel).arguments(task.arguments)
+                            let configured = submission
+                            result = try await cache.result(for: action) { _ in try await configured.launch() }
+                        } else {
+                            result = try await submission.launch()
+                        }
                         try await store.write(chunk.id, result.output)
                         let took = started.duration(to: clock.now)
                         collected.update {
