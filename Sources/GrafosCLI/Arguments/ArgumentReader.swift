@@ -12,13 +12,10 @@ package struct ArgumentReader {
         if let split = arguments.firstIndex(of: "--") {
             remaining = Array(arguments[..<split])
             positionals = Array(arguments[(split + 1)...])
-            passthrough = positionals.count
         } else {
             remaining = arguments
         }
     }
-
-    private var passthrough = 0
 
     /// Whether `--help` or `-h` was given.
     package mutating func wantsHelp() -> Bool {
@@ -98,6 +95,20 @@ package struct ArgumentReader {
         remaining = []
         positionals = []
         return result
+    }
+
+    /// Takes every argument not yet consumed, in command-line order, without interpreting any of them: first the
+    /// ordinary ones (options included, unparsed), then those after the first bare `--` (which the reader drops).
+    ///
+    /// `grafos exec` needs the order: its own options come before MODULE, and everything after MODULE belongs to the
+    /// program, even words that look like `grafos exec` options.
+    /// - Returns: the ordinary arguments and the ones after `--`.
+    package mutating func takeRawArguments() -> (ordinary: [String], afterDoubleDash: [String]) {
+        defer {
+            remaining = []
+            positionals = []
+        }
+        return (remaining, positionals)
     }
 
     /// Fails if anything was not consumed.
