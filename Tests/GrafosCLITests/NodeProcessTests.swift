@@ -1,4 +1,5 @@
 import Foundation
+import GrafosJobs
 import GrafosObserve
 import GrafosStd
 import Testing
@@ -12,10 +13,10 @@ import Testing
         let process = Process()
         let address: String
 
-        init(binary: URL, name: String, cores: Int, secretFile: URL) throws {
+        init(binary: URL, name: String, cores: Int, secretFile: URL, storage: String = "1M") throws {
             process.executableURL = binary
             process.arguments = [
-                "node", "--listen", "127.0.0.1:0", "--cores", String(cores), "--storage", "1M",
+                "node", "--listen", "127.0.0.1:0", "--cores", String(cores), "--storage", storage,
                 "--secret-file", secretFile.path, "--name", name,
             ]
             let output = Pipe()
@@ -104,5 +105,127 @@ import Testing
         #expect(after?.freeCores == 4)
         await observer.shutdown()
         leases.removeAll()
+    }
+
+    @Test func aJobAcrossNodeProcessesIsRetriedElsewhereWhenANodeIsKilled() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the grafos product first")
+        let (secretURL, secret) = try Self.secretFile()
+        defer { try? FileManager.default.removeItem(at: secretURL) }
+        // Three nodes of 3 cores; six 1-core workers leave one core free on each node for a replacement.
+        let nodes = try (0..<3).map {
+            try NodeProcess(binary: Self.binary, name: "j\($0)", cores: 3, secretFile: secretURL)
+        }
+        let metrics = MetricsRegistry()
+        let fabric = try RemoteFabric(endpoints: nodes.map(\.address), secret: secret, metrics: metrics)
+        var workers: [CpuLease] = []
+        for _ in 0..<6 { workers.append(try await CpuBuilder(on: fabric).leaseSecs(30).acquire()) }
+        #expect(Dictionary(grouping: workers, by: \.node).mapValues(\.count) == ["j0": 2, "j1": 2, "j2": 2])
+
+        var random = SeededRandomNumberGenerator(seed: 7)
+        let chunks = (0..<90).map { index in
+            Chunk(id: "c\(index)", bytes: (0..<16_384).map { _ in UInt8.random(in: 0...255, using: &random) })
+        }
+        let hash = try Demo.decode(EmbeddedTasklets.hash)
+        let coordinator = JobCoordinator(
+            policy: RetryPolicy.default.withMaxRetries(4).withBackoff(.exponential(initialMs: 10, maxMs: 100)),
+            metrics: metrics
+        )
+        // kill -9 node j1 once a quarter of the chunks are done: its in-flight launches fail at once.
+        let events = coordinator.events()
+        let killer = Task {
+            var (done, killedAt, replaced) = (0, 0, 0)
+            for await event in events {
+                switch event {
+                case .succeeded:
+                    done += 1
+                    if done == chunks.count / 4 {
+                        nodes[1].kill()
+                        killedAt = done
+                    }
+                case .workerReplaced: replaced += 1
+                case .finished: return (killedAt, replaced)
+                default: continue
+                }
+            }
+            return (killedAt, replaced)
+        }
+        let outputs = try await coordinator.run(
+            chunks,
+            on: workers,
+            (),
+            replacingWith: { dead in
+                await dead.release()
+                return try await CpuBuilder(on: fabric).leaseSecs(30).acquire()
+            },
+            exec: { chunk, worker, _ -> (String, [UInt8], String) in
+                let result = try await worker.cpu().submit(hash).input(chunk.bytes).fuel(20_000_000).launch()
+                guard result.exitCode == 0 else { throw TaskletExitError(exitCode: result.exitCode) }
+                return (chunk.id, result.output, worker.node)
+            },
+            aggregate: { $0 }
+        )
+        let (killedAt, replaced) = await killer.value
+        #expect(killedAt == chunks.count / 4)
+        #expect(replaced == 2, "both of j1's workers were replaced on the surviving nodes")
+
+        // The job verifies: every chunk once, in order, each output the SHA-256 of its input.
+        #expect(outputs.map { $0.0 } == chunks.map(\.id))
+        for (chunk, output) in zip(chunks, outputs) {
+            #expect(String(decoding: output.1, as: UTF8.self).hasPrefix("sha256:" + SHA256.hash(chunk.bytes).hex))
+        }
+        #expect(outputs.suffix(20).allSatisfy { $0.2 != "j1" }, "late chunks ran on the surviving nodes")
+        #expect((metrics.value(of: "tasklets_launched_total") ?? 0) >= Double(chunks.count))
+        for worker in workers where worker.node != "j1" { await worker.release() }
+        let statuses = await fabric.statuses()
+        #expect(statuses.map(\.name) == ["j0", "j2"])
+        await fabric.shutdown()
+        #expect(statuses.allSatisfy { $0.taskletsRunning == 0 })
+    }
+
+    @Test func killingADemoCoordinatorProcessLeavesNoLeaseBeyondOneTTL() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the grafos product first")
+        let (secretURL, secret) = try Self.secretFile()
+        defer { try? FileManager.default.removeItem(at: secretURL) }
+        let nodes = try (0..<2).map {
+            try NodeProcess(binary: Self.binary, name: "k\($0)", cores: 4, secretFile: secretURL, storage: "64M")
+        }
+        // A real coordinator process: `grafos demo` on the two nodes with 1-second leases.
+        let coordinator = Process()
+        coordinator.executableURL = Self.binary
+        coordinator.arguments = [
+            "demo", "--fabric", nodes.map { "tcp://" + $0.address }.joined(separator: ","), "--secret-file",
+            secretURL.path, "--ttl", "1", "--workers", "3", "--json",
+        ]
+        coordinator.standardOutput = FileHandle.nullDevice
+        coordinator.standardError = FileHandle.nullDevice
+        coordinator.currentDirectoryURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        try coordinator.run()
+        let observer = try RemoteFabric(endpoints: nodes.map(\.address), secret: secret, metrics: MetricsRegistry())
+        // Wait until it holds its workers and storage and tasklets are running, then kill -9 it.
+        var held = 0
+        for _ in 0..<500 {
+            let statuses = await observer.statuses()
+            held = statuses.reduce(0) { $0 + $1.cpuLeases + $1.blockLeases }
+            if held == 4 && statuses.contains(where: { $0.taskletsRunning > 0 }) { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(held == 4, "3 workers and the artifact store")
+        kill(coordinator.processIdentifier, SIGKILL)
+        coordinator.waitUntilExit()
+        #expect(coordinator.terminationReason == .uncaughtSignal)
+        let killed = ContinuousClock.now
+        var remaining = held
+        while remaining > 0 && ContinuousClock.now - killed < .seconds(3) {
+            try await Task.sleep(for: .milliseconds(50))
+            remaining = await observer.statuses().reduce(0) { $0 + $1.cpuLeases + $1.blockLeases }
+        }
+        let took = ContinuousClock.now - killed
+        #expect(remaining == 0)
+        // One TTL (1 s) at most, plus the polling interval and a margin for a loaded machine.
+        #expect(took < .milliseconds(1500), "leases went back after \(took)")
+        let statuses = await observer.statuses()
+        #expect(statuses.allSatisfy { $0.freeCores == 4 && $0.taskletsRunning == 0 })
+        await observer.shutdown()
     }
 }

@@ -68,7 +68,12 @@ package struct ArgumentReader {
         default defaultValue: Int,
         in range: ClosedRange<Int> = 0...Int.max
     ) throws(CLIError) -> Int {
-        guard let text = try option(name) else { return defaultValue }
+        try integer(name, in: range) ?? defaultValue
+    }
+
+    /// Consumes `--name N` as an integer within `range`, or nil when absent.
+    package mutating func integer(_ name: String, in range: ClosedRange<Int> = 0...Int.max) throws(CLIError) -> Int? {
+        guard let text = try option(name) else { return nil }
         guard let value = Int(text.replacingUnderscores()), range.contains(value) else {
             throw CLIError.usage(
                 "--\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'"

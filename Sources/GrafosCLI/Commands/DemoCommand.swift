@@ -6,6 +6,7 @@ package enum DemoCommand: Command {
     package static let help = """
         Usage: grafos demo [--workers N] [--cores C] [--chunks F] [--faults N] [--seed S] [--ttl SECONDS]
                            [--corpus DIR…] [--trace FILE] [--metrics FILE] [--out DIR] [--cache DIR] [--json]
+                           [--fabric local|tcp://HOST:PORT,… --secret-file FILE]
 
         Leases N workers of C cores (default 50 × 2: the recipe's 100 cores) and 4,096 blocks of artifact storage
         on an in-process LocalFabric, splits a corpus into chunks (this repository's Sources/ when run from its
@@ -21,6 +22,10 @@ package enum DemoCommand: Command {
           --out DIR       also write archive.grar and report.json to DIR
           --cache DIR     keep tasklet results in a content-addressed cache in DIR: a second run launches nothing
           --json          print the summary as JSON (no progress line)
+          --fabric tcp://HOST:PORT,…
+                          run on `grafos node` agents instead (with --secret-file, the nodes' shared secret);
+                          without --workers, as many workers as the nodes' free cores allow (at most 50); the
+                          teardown line then also reports the leases every node still holds (0 when all went back)
 
         Exit status: 0 when every chunk succeeded, every file verified and both gauges are 0; 1 otherwise.
 
@@ -29,7 +34,7 @@ package enum DemoCommand: Command {
     package static func run(_ arguments: inout ArgumentReader, output: inout some OutputSink) async throws -> Int32 {
         var options = Demo.Options()
         options.json = arguments.flag("json")
-        options.workers = try arguments.integer("workers", default: 50, in: 1...100_000)
+        options.workers = try arguments.integer("workers", in: 1...100_000)
         options.cores = try arguments.integer("cores", default: 2, in: 1...1024)
         if let files = try arguments.option("chunks") {
             guard let count = Int(files), count >= 1 else {
@@ -47,6 +52,19 @@ package enum DemoCommand: Command {
         options.metrics = try arguments.option("metrics")
         options.out = try arguments.option("out")
         options.cache = try arguments.option("cache")
+        let fabric = try arguments.option("fabric") ?? "local"
+        let secretFile = try arguments.option("secret-file")
+        if fabric != "local" {
+            guard let secretFile else { throw CLIError.usage("--fabric tcp://… needs --secret-file FILE") }
+            guard options.faults == 0 else {
+                throw CLIError.usage(
+                    "--faults injects faults into the embedded fabric; it cannot with --fabric tcp://…"
+                )
+            }
+            options.remote = Demo.Remote(endpoints: try parseEndpoints(fabric), secret: try readSecret(secretFile))
+        } else if secretFile != nil {
+            throw CLIError.usage("--secret-file goes with --fabric tcp://…")
+        }
         try arguments.finish()
         let summary = try await Demo.run(options)
         output.write(options.json ? summary.json + "\n" : summary.text)

@@ -105,7 +105,8 @@ package enum RunCommand: Command {
         _ = try await farm.leaseWorkers()
         let totalBytes = tasks.reduce(0) { $0 + $1.chunk.bytes.count + 64 }
         let blocks = max(16, totalBytes * 4 / 4096 + tasks.count * 2 + 64)
-        let store = try await BlockBuilder(on: fabric).minBlocks(blocks).leaseSecs(3600).acquire()
+        let store = try await BlockBuilder(on: fabric).minBlocks(blocks).lease(settings.ttl).acquire()
+        farm.keepAlive(store)
         let outcome = await farm.run(tasks, store: store)
 
         // Write outputs under --out, mirroring the inputs' relative paths.

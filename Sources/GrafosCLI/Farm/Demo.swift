@@ -3,10 +3,22 @@ import GrafosJobs
 import GrafosObserve
 import GrafosStd
 
-/// `grafos demo`: the build-farm recipe, end to end, on an in-process fabric.
+/// `grafos demo`: the build-farm recipe, end to end, on an in-process fabric or on `grafos node` agents.
 package enum Demo {
+    /// `grafos node` agents to run on instead of the embedded fabric.
+    package struct Remote: Sendable {
+        package var endpoints: [String]
+        package var secret: [UInt8]
+
+        package init(endpoints: [String], secret: [UInt8]) {
+            self.endpoints = endpoints
+            self.secret = secret
+        }
+    }
+
     package struct Options: Sendable {
-        package var workers = 50
+        /// Worker leases; nil for the default (50 on the embedded fabric; on nodes, what their free cores allow).
+        package var workers: Int?
         package var cores = 2
         package var files: Int?
         package var faults = 0
@@ -18,6 +30,7 @@ package enum Demo {
         package var out: String?
         package var cache: String?
         package var json = false
+        package var remote: Remote?
 
         package init() {}
     }
@@ -53,14 +66,18 @@ package enum Demo {
         var wall: Duration = .zero
         var cpuLeasesAfter = -1
         var blockLeasesAfter = -1
+        var fabricDescription = "the embedded fabric"
+        /// With `--fabric tcp://…`: the leases the nodes still hold after teardown, as they report them.
+        var nodeLeasesAfter: Int?
 
         package var succeeded: Bool {
             failed.isEmpty && verified == files && cpuLeasesAfter == 0 && blockLeasesAfter == 0
+                && (nodeLeasesAfter ?? 0) == 0
         }
 
         package var text: String {
             """
-            grafos demo — the build-farm recipe on the embedded fabric
+            grafos demo — the build-farm recipe on \(fabricDescription)
 
               1. leased \(workers * cores) cores (\(workers) leases × \(cores)) in \(format(leaseTime))
               2. leased \(artifactBlocks) blocks (\((artifactBlocks * 4096) >> 20) MiB) of artifact storage
@@ -75,14 +92,15 @@ package enum Demo {
             \(cacheUsed ? "  action cache: \(cacheHits) hits of \(chunks + files) launches\n" : "")\
               tasklet duration p50 \(format(p50)), p99 \(format(p99)); fuel \(fuel); artifact bytes written \(artifactBytes)
               wall time \(format(wall))
-              teardown: cpu_leases_active \(cpuLeasesAfter), block_leases_active \(blockLeasesAfter)
+              teardown: cpu_leases_active \(cpuLeasesAfter), block_leases_active \(blockLeasesAfter)\
+            \(nodeLeasesAfter.map { ", leases held by the nodes \($0)" } ?? "")
 
             """
         }
 
         package var json: String {
             func ms(_ d: Duration) -> String { String(d.milliseconds) }
-            let fields: [(String, String)] = [
+            var fields: [(String, String)] = [
                 ("workers", "\(workers)"), ("cores", "\(cores)"), ("lease_ms", ms(leaseTime)),
                 ("artifact_blocks", "\(artifactBlocks)"), ("files", "\(files)"), ("corpus_bytes", "\(corpusBytes)"),
                 ("chunks", "\(chunks)"), ("tasklets_launched", "\(launched)"), ("retries", "\(retries)"),
@@ -94,6 +112,7 @@ package enum Demo {
                 ("fuel_consumed", "\(fuel)"), ("wall_ms", ms(wall)), ("cpu_leases_active", "\(cpuLeasesAfter)"),
                 ("block_leases_active", "\(blockLeasesAfter)"), ("cache_hits", "\(cacheHits)"),
             ]
+            if let nodeLeasesAfter { fields.append(("node_leases_held", "\(nodeLeasesAfter)")) }
             return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
     }
@@ -104,22 +123,70 @@ package enum Demo {
     }
 
     package static func run(_ options: Options) async throws -> Summary {
-        let wallClock = ContinuousClock()
-        let began = wallClock.now
+        let began = ContinuousClock.now
         var summary = Summary()
         let metrics = MetricsRegistry()
+        let fabric: any FabricProtocol
+        let workers: Int
+        if let remote = options.remote {
+            let nodes = try RemoteFabric(endpoints: remote.endpoints, secret: remote.secret, metrics: metrics)
+            fabric = nodes
+            summary.fabricDescription =
+                "\(remote.endpoints.count) grafos node agent\(remote.endpoints.count == 1 ? "" : "s")"
+            if let requested = options.workers {
+                workers = requested
+            } else {
+                // As many workers as fit, leaving one worker's cores free for replacements when there is room.
+                let free = await nodes.freeCoreCount() ?? 0
+                let fit = free / options.cores
+                guard fit >= 1 else {
+                    await nodes.shutdown()
+                    throw CLIError.failure(
+                        "the nodes at \(remote.endpoints.joined(separator: ", ")) have \(free) free cores: "
+                            + "not enough for one worker of \(options.cores) (is any node reachable?)"
+                    )
+                }
+                workers = min(50, fit > 1 ? fit - 1 : fit)
+            }
+        } else {
+            workers = options.workers ?? 50
+            // A fabric a little larger than the job (one spare node per ten workers, at least two), so that a worker
+            // lost to a fault can be replaced on another node, as on any real fabric.
+            let nodes = workers + max(2, workers / 10)
+            fabric = LocalFabric(
+                nodes: (0..<nodes).map { LocalFabric.Node(name: "n\($0)", cores: options.cores) },
+                storage: 1 << 30,
+                metrics: metrics,
+                name: "demo"
+            )
+        }
+        do {
+            return try await run(
+                options,
+                on: fabric,
+                workers: workers,
+                summary: summary,
+                metrics: metrics,
+                began: began
+            )
+        } catch {
+            if let remote = fabric as? RemoteFabric { await remote.shutdown() }
+            throw error
+        }
+    }
+
+    private static func run(
+        _ options: Options,
+        on fabric: any FabricProtocol,
+        workers: Int,
+        summary: Summary,
+        metrics: MetricsRegistry,
+        began: ContinuousClock.Instant
+    ) async throws -> Summary {
+        var summary = summary
         let trace = options.trace == nil ? nil : TraceRecorder(processName: "grafos demo")
-        // A fabric a little larger than the job (one spare node per ten workers, at least two), so that a worker
-        // lost to a fault can be replaced on another node, as on any real fabric.
-        let nodes = options.workers + max(2, options.workers / 10)
-        let fabric = LocalFabric(
-            nodes: (0..<nodes).map { LocalFabric.Node(name: "n\($0)", cores: options.cores) },
-            storage: 1 << 30,
-            metrics: metrics,
-            name: "demo"
-        )
         var settings = FarmSettings()
-        settings.workers = options.workers
+        settings.workers = workers
         settings.cores = options.cores
         settings.ttl = options.ttl
         settings.faults = options.faults
@@ -137,11 +204,14 @@ package enum Demo {
         let farm = Farm(fabric: fabric, settings: settings, metrics: metrics, trace: trace)
 
         // 1. Workers; 2. artifact storage.
-        summary.workers = options.workers
+        summary.workers = workers
         summary.cores = options.cores
         summary.leaseTime = try await farm.leaseWorkers()
         summary.artifactBlocks = 4096
-        let artifacts = try await BlockBuilder(on: fabric).minBlocks(4096).leaseSecs(600).acquire()
+        // The artifact store lives as long as the workers do: same TTL, renewed with them, so a coordinator that
+        // dies leaves nothing behind for longer than one TTL.
+        let artifacts = try await BlockBuilder(on: fabric).minBlocks(4096).lease(options.ttl).acquire()
+        farm.keepAlive(artifacts)
 
         // 3. Deterministic chunking of a real corpus.
         var corpus: Corpus
@@ -240,6 +310,11 @@ package enum Demo {
         // Teardown: every lease back; the recipe's "wow" metric is the gauges at zero right after.
         await farm.releaseWorkers()
         await artifacts.release()
+        if let remote = fabric as? RemoteFabric {
+            let statuses = await remote.statuses()
+            summary.nodeLeasesAfter = statuses.reduce(0) { $0 + $1.cpuLeases + $1.blockLeases }
+            await remote.shutdown()
+        }
         summary.cpuLeasesAfter = Int(metrics.value(of: "cpu_leases_active") ?? -1)
         summary.blockLeasesAfter = Int(metrics.value(of: "block_leases_active") ?? -1)
         summary.launched = Int(metrics.value(of: "tasklets_launched_total") ?? 0)
@@ -248,7 +323,7 @@ package enum Demo {
         summary.fuel = UInt64(metrics.value(of: "fuel_consumed_total") ?? 0)
         summary.cacheHits = Int(metrics.value(of: "action_cache_hits_total") ?? 0)
         summary.artifactBytes = Int(metrics.value(of: "artifact_bytes_written") ?? 0)
-        summary.wall = began.duration(to: wallClock.now)
+        summary.wall = began.duration(to: .now)
         if let path = options.trace, let trace {
             try Data(trace.jsonText().utf8).write(to: URL(fileURLWithPath: path))
         }

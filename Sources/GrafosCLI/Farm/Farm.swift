@@ -78,6 +78,8 @@ package final class Farm: Sendable {
     private let held = Mutex<[LeaseID: CpuLease]>([:])
     private let registrations = Mutex<[LeaseID: UInt64]>([:])
     private let current = Mutex<[LeaseID: CpuLease]>([:])
+    /// Renews every adopted lease from ``leaseWorkers()`` to ``releaseWorkers()``.
+    private let keeper = Mutex<Task<Void, Never>?>(nil)
 
     package init(fabric: any FabricProtocol, settings: FarmSettings, metrics: MetricsRegistry, trace: TraceRecorder?) {
         self.fabric = fabric
@@ -97,7 +99,16 @@ package final class Farm: Sendable {
         }
         let elapsed = start.duration(to: clock.now)
         for worker in workers { adopt(worker) }
+        keeper.withLock { keeper in
+            guard keeper == nil else { return }
+            keeper = Task { [renewals] in try? await renewals.run() }
+        }
         return elapsed
+    }
+
+    /// Renews `lease` (an artifact store, say) with the workers until ``releaseWorkers()``.
+    package func keepAlive(_ lease: some RenewableLease) {
+        _ = renewals.register(lease)
     }
 
     /// The workers leased now.
@@ -135,7 +146,6 @@ package final class Farm: Sendable {
                 }
             }
         }
-        let keeper = Task { try? await renewals.run() }
         let faults = Locked(FaultSchedule(total: tasks.count, faults: settings.faults, seed: settings.seed))
         let clock = ContinuousClock()
         let start = clock.now
@@ -216,8 +226,6 @@ package final class Farm: Sendable {
             }
         }
         let wall = start.duration(to: clock.now)
-        keeper.cancel()
-        _ = await keeper.value
         progress.finish()
         watcher.cancel()
         collected.update { $0.wall = wall }
@@ -231,6 +239,10 @@ package final class Farm: Sendable {
             return Array(state.values)
         }
         current.withLock { $0 = [:] }
+        if let task = keeper.withLock({ $0.take() }) {
+            task.cancel()
+            await task.value
+        }
         for lease in all { await lease.release() }
     }
 

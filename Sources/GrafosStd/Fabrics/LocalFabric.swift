@@ -84,6 +84,7 @@ public final class LocalFabric: FabricProtocol {
         clock: any FabricClock,
         metrics: MetricsRegistry,
         name: String,
+        storageName: String = LocalFabric.storageNodeName,
         persistence: (any BlockPersistence)?
     ) {
         self.name = name
@@ -91,7 +92,7 @@ public final class LocalFabric: FabricProtocol {
         self.storageBytes = max(0, storage) / BlockStore.blockSize * BlockStore.blockSize
         core = FabricCore(
             nodes: nodes.map { ($0.name, $0.cores, $0.capabilities) },
-            storageName: Self.storageNodeName,
+            storageName: storageName,
             storageBlocks: storageBytes / BlockStore.blockSize,
             clock: clock,
             metrics: metrics,

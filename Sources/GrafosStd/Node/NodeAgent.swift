@@ -122,6 +122,7 @@ public final class NodeAgent: Sendable {
             clock: clock,
             metrics: metrics,
             name: configuration.name,
+            storageName: configuration.name,
             persistence: persistence
         )
         self.configuration = configuration
@@ -145,18 +146,28 @@ public final class NodeAgent: Sendable {
     /// - Throws: ``FabricError/Code/invalidRequest`` for a malformed address; a socket error when binding fails.
     @discardableResult
     public func start() throws -> String {
+        if let listening = state.withLock({ $0.listener }) { return listening.address.description }
         guard let address = SocketAddress(parsing: configuration.listen) else {
             throw FabricError(.invalidRequest, "'\(configuration.listen)' is not HOST:PORT")
         }
         let listener = try TCPListener(address: address)
-        state.withLock { $0.listener = listener }
+        let earlier = state.withLock { state -> TCPListener? in
+            if let earlier = state.listener { return earlier }
+            state.listener = listener
+            return nil
+        }
+        if let earlier {  // another start() won the race
+            listener.close()
+            return earlier.address.description
+        }
         startThread { [self] in acceptLoop(listener) }
         return listener.address.description
     }
 
-    /// Serves until the task is cancelled (or ``stop()`` is called), then stops.
+    /// Serves until the task is cancelled (or ``stop()`` is called), then stops. Starts listening first unless
+    /// ``start()`` already did.
     public func run() async throws {
-        try start()
+        if state.withLock({ $0.listener == nil && !$0.stopped }) { _ = try start() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let stopped = state.withLock { state -> Bool in

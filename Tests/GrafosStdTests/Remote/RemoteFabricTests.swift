@@ -88,8 +88,43 @@ import Testing
         await #expect(throws: FabricError.notFound) { try await store.read("missing") }
         #expect(try await store.usage().objects == 1)
         #expect(cluster.metrics.value(of: "artifact_bytes_written") == 6)
+        #expect(cluster.addresses.count == 3 && ["node0", "node1", "node2"].contains(store.node))
         await store.release()
         #expect(cluster.agents.map(\.status.blockLeases).reduce(0, +) == 0)
+        await cluster.stop()
+    }
+
+    @Test func runAfterStartKeepsServingOnTheSameSocket() async throws {
+        let agent = try NodeAgent(
+            configuration: .init(listen: "127.0.0.1:0", name: "once", cores: 1, storageBytes: 0, secret: Self.secret)
+        )
+        let address = try agent.start()
+        #expect(try agent.start() == address, "a second start() must not bind a second socket")
+        let serving = Task { try await agent.run() }
+        let fabric = try RemoteFabric(endpoints: [address], secret: Self.secret, metrics: MetricsRegistry())
+        let lease = try await CpuBuilder(on: fabric).leaseSecs(5).acquire()
+        #expect(lease.node == "once")
+        await lease.release()
+        await fabric.shutdown()
+        serving.cancel()
+        try await serving.value
+    }
+
+    @Test func aBlockLeaseNamesItsNodeAndCanBePlacedOnOne() async throws {
+        let cluster = try cluster()
+        var stores: [BlockLease] = []
+        for name in ["node2", "node0", "node2"] {
+            let store = try await BlockBuilder(on: cluster.fabric).node(name).minBlocks(4).leaseSecs(60).acquire()
+            #expect(store.node == name)
+            try await store.write("on", Array(name.utf8))
+            stores.append(store)
+        }
+        #expect(cluster.agents.map(\.status.blockLeases) == [1, 0, 2])
+        await #expect(throws: FabricError.noMatchingNode) {
+            try await BlockBuilder(on: cluster.fabric).node("node9").minBlocks(4).acquire()
+        }
+        for store in stores { await store.release() }
+        #expect(cluster.agents.map(\.status.blockLeases) == [0, 0, 0])
         await cluster.stop()
     }
 
