@@ -18,6 +18,31 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    @Test func aCorpusIsEveryVisibleRegularFileSortedByRelativePath() throws {
+        let root = temporary("corpus")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: root + "/b/deep", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: root + "/.hidden", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: root + "/.build-x", withIntermediateDirectories: true)
+        for (path, text) in [
+            ("a.txt", "a"), ("b/deep/c.swift", "c"), ("b/z.txt", "z"), (".hidden/h.txt", "h"), (".dot", "d"),
+            (".build-x/o", "o"),
+        ] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: root + "/" + path))
+        }
+        try Data(repeating: 1, count: 2_000).write(to: URL(fileURLWithPath: root + "/big.bin"))
+        try manager.createSymbolicLink(atPath: root + "/link.txt", withDestinationPath: root + "/a.txt")
+        let (corpus, skipped) = try Corpus.load([root], maxFileBytes: 1_000)
+        #expect(corpus.files.map(\.path) == ["a.txt", "b/deep/c.swift", "b/z.txt"])
+        #expect(corpus.files.map { String(decoding: $0.bytes, as: UTF8.self) } == ["a", "c", "z"])
+        #expect(skipped == 1)
+        // Several roots are prefixed with their last component; a file root is taken by its name.
+        let (two, _) = try Corpus.load([root + "/b/", root + "/a.txt"])
+        #expect(two.files.map(\.path) == ["a.txt", "b/deep/c.swift", "b/z.txt"])
+        #expect(throws: CLIError.self) { try Corpus.load([root + "/missing"]) }
+    }
+
     @Test func theDemoRunsTheRecipeAndEndsWithBothGaugesAtZero() async throws {
         let trace = temporary("trace.json")
         let metrics = temporary("metrics.prom")

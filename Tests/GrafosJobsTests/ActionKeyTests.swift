@@ -46,6 +46,22 @@ import Testing
         #expect(ActionKey(hex: base.key.hex) == base.key)
     }
 
+    @Test func aSuppliedInputDigestGivesTheSameKeyAndIsForgottenWithTheInput() {
+        let base = TaskletAction(module: [1, 2, 3])
+        let input: [UInt8] = Array("an input shared by several actions".utf8)
+        let known = base.input(input, digest: SHA256.hash(input))
+        #expect(known.key == base.input(input).key)
+        #expect(known.inputDigest == SHA256.hash(input))
+        #expect(known == base.input(input))
+        // A wrong digest makes a wrong key (the documented contract) — and setting the input again forgets it.
+        let wrong = base.input(input, digest: SHA256.hash([9]))
+        #expect(wrong.key != base.input(input).key)
+        var reset = wrong
+        reset.input = input
+        #expect(reset.key == base.input(input).key)
+        #expect(wrong.input([4]).key == base.input([4]).key)
+    }
+
     private func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
         return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })

@@ -17,48 +17,85 @@ package struct Corpus: Sendable {
     /// Total bytes.
     package var bytes: Int { files.reduce(0) { $0 + $1.bytes.count } }
 
-    /// Reads every regular file under `roots` (files are taken as they are; hidden entries and `.build*` are skipped).
+    /// Reads every regular file under `roots` (files are taken as they are; hidden entries — `.build*` among them —
+    /// and symbolic links are skipped).
+    ///
+    /// The walk uses `readdir`/`lstat` directly: Foundation's enumerator with resource values took a sixth of a
+    /// cached `grafos demo` run.
     /// - Parameter maxFileBytes: Larger files are left out (and counted in `skipped`).
     package static func load(_ roots: [String], maxFileBytes: Int = 1 << 20) throws -> (Corpus, skipped: Int) {
         var files: [File] = []
         var skipped = 0
-        let manager = FileManager.default
         for root in roots {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: root, isDirectory: &isDirectory) else {
-                throw CLIError.failure("no such file or directory: \(root)")
-            }
-            if !isDirectory.boolValue {
-                let url = URL(fileURLWithPath: root)
-                files.append(File(path: url.lastPathComponent, bytes: Array(try Data(contentsOf: url))))
+            var info = stat()
+            guard stat(root, &info) == 0 else { throw CLIError.failure("no such file or directory: \(root)") }
+            if (info.st_mode & S_IFMT) != S_IFDIR {
+                let name = root.split(separator: "/").last.map(String.init) ?? root
+                files.append(File(path: name, bytes: try readWholeFile(root)))
                 continue
             }
-            let base = URL(fileURLWithPath: root).standardizedFileURL
-            guard
-                let walker = manager.enumerator(
-                    at: base,
-                    includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey],
-                    options: [.skipsHiddenFiles]
-                )
-            else { continue }
-            for case let url as URL in walker {
-                if url.lastPathComponent.hasPrefix(".build") {
-                    walker.skipDescendants()
-                    continue
-                }
-                let values = try url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
-                guard values.isRegularFile == true else { continue }
-                if (values.fileSize ?? 0) > maxFileBytes {
+            let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+            let prefix = roots.count > 1 ? (trimmed.split(separator: "/").last.map { $0 + "/" } ?? "") : ""
+            try walk(trimmed, relative: "") { relative, path, size in
+                if size > maxFileBytes {
                     skipped += 1
-                    continue
+                } else {
+                    files.append(File(path: prefix + relative, bytes: try readWholeFile(path)))
                 }
-                let relative = String(url.standardizedFileURL.path.dropFirst(base.path.count + 1))
-                let prefix = roots.count > 1 ? base.lastPathComponent + "/" : ""
-                files.append(File(path: prefix + relative, bytes: Array(try Data(contentsOf: url))))
             }
         }
         files.sort { $0.path < $1.path }
         return (Corpus(files: files, origin: roots.joined(separator: ", ")), skipped)
+    }
+
+    /// Calls `visit` with (path relative to the root, full path, size) for each regular file under `directory`.
+    private static func walk(
+        _ directory: String,
+        relative: String,
+        _ visit: (String, String, Int) throws -> Void
+    ) throws {
+        guard let handle = opendir(directory) else {
+            throw CLIError.failure("cannot read the directory \(directory): \(String(cString: strerror(errno)))")
+        }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        closedir(handle)
+        for name in names.sorted() {
+            let path = directory + "/" + name
+            let inner = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }  // vanished while we looked
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: try walk(path, relative: inner, visit)
+            case S_IFREG: try visit(inner, path, Int(info.st_size))
+            default: continue
+            }
+        }
+    }
+
+    /// The bytes of the file at `path`.
+    private static func readWholeFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CLIError.failure("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        var bytes = [UInt8]()
+        if fstat(fd, &info) == 0 { bytes.reserveCapacity(Int(info.st_size)) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CLIError.failure("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
     }
 
     /// A deterministic corpus of source-like text files (some with lint findings), for machines without sources.

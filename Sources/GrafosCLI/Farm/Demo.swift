@@ -232,14 +232,21 @@ package enum Demo {
         let hash = try decode(EmbeddedTasklets.hash)
         let compress = try decode(EmbeddedTasklets.compress)
         let decompress = try decode(EmbeddedTasklets.decompress)
+        // Each file is hashed once: for the report and, with a cache, for the three actions that read it.
+        let digests = Dictionary(uniqueKeysWithValues: corpus.files.map { ($0.path, SHA256.hash($0.bytes)) })
         var tasks: [FarmTask] = []
         for file in corpus.files {
             let fuel = fuel(for: file.bytes.count)
-            tasks.append(FarmTask(chunk: Chunk(id: "lint/" + file.path, bytes: file.bytes), module: lint, fuel: fuel))
-            tasks.append(FarmTask(chunk: Chunk(id: "hash/" + file.path, bytes: file.bytes), module: hash, fuel: fuel))
-            tasks.append(
-                FarmTask(chunk: Chunk(id: "compress/" + file.path, bytes: file.bytes), module: compress, fuel: fuel)
-            )
+            for (kind, module) in [("lint/", lint), ("hash/", hash), ("compress/", compress)] {
+                tasks.append(
+                    FarmTask(
+                        chunk: Chunk(id: kind + file.path, bytes: file.bytes),
+                        module: module,
+                        fuel: fuel,
+                        inputDigest: digests[file.path]
+                    )
+                )
+            }
         }
         summary.chunks = tasks.count
 
@@ -266,7 +273,7 @@ package enum Demo {
                 } ?? 0
             summary.lintFindings += findings
             if lintResult?.exitCode == 0 { summary.lintCleanFiles += 1 }
-            let digest = SHA256.hash(file.bytes)
+            let digest = digests[file.path] ?? SHA256.hash(file.bytes)
             if let compressed = try? await artifacts.read("compress/" + file.path) {
                 archive.entries.append(
                     Archive.Entry(

@@ -23,12 +23,21 @@ package struct FarmTask: Sendable {
     package var arguments: [String] = []
     /// Its fuel.
     package var fuel: UInt64?
+    /// SHA-256 of the chunk's bytes when known (a cached run then does not hash the same input once per tasklet).
+    package var inputDigest: Digest?
 
-    package init(chunk: Chunk, module: [UInt8], arguments: [String] = [], fuel: UInt64?) {
+    package init(
+        chunk: Chunk,
+        module: [UInt8],
+        arguments: [String] = [],
+        fuel: UInt64?,
+        inputDigest: Digest? = nil
+    ) {
         self.chunk = chunk
         self.module = module
         self.arguments = arguments
         self.fuel = fuel
+        self.inputDigest = inputDigest
     }
 }
 
@@ -119,11 +128,21 @@ package final class Farm: Sendable {
     /// Runs `tasks` over the workers, storing each output in `store` under its chunk id.
     package func run(_ tasks: [FarmTask], store: BlockLease) async -> FarmOutcome {
         let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.chunk.id, $0) })
-        // One action per distinct module (each module is hashed once); chunks only change the input.
-        var actions: [[UInt8]: TaskletAction] = [:]
+        // One action per distinct module (each module is hashed once); chunks only change the input. Modules are
+        // told apart by `==`, which is immediate for the copies of one array that tasks share (a dictionary keyed
+        // by the module would hash every byte of it for every chunk: two thirds of a cached run's time).
+        var actions: [String: TaskletAction] = [:]
         if settings.cache != nil {
-            for task in tasks where actions[task.module] == nil {
-                actions[task.module] = TaskletAction(module: task.module).maxOutputLimit(settings.maxOutput)
+            var distinct: [(module: [UInt8], action: TaskletAction)] = []
+            for task in tasks {
+                let action: TaskletAction
+                if let known = distinct.first(where: { $0.module == task.module }) {
+                    action = known.action
+                } else {
+                    action = TaskletAction(module: task.module).maxOutputLimit(settings.maxOutput)
+                    distinct.append((task.module, action))
+                }
+                actions[task.chunk.id] = action
             }
         }
         let baseActions = actions
@@ -184,8 +203,10 @@ package final class Farm: Sendable {
                     submission = task.fuel.map { submission.fuel($0) } ?? submission.unlimitedFuel()
                     do {
                         let result: TaskletResult
-                        if let cache = settings.cache, let base = baseActions[task.module] {
-                            let action = base.input(chunk.bytes).fuel(task.fuel).arguments(task.arguments)
+                        if let cache = settings.cache, let base = baseActions[chunk.id] {
+                            let withInput = task.inputDigest.map { base.input(chunk.bytes, digest: $0) }
+                            let action = (withInput ?? base.input(chunk.bytes)).fuel(task.fuel)
+                                .arguments(task.arguments)
                             let configured = submission
                             result = try await cache.result(for: action) { _ in try await configured.launch() }
                         } else {

@@ -58,7 +58,7 @@ public struct ActionKey: Hashable, Sendable, Comparable, CustomStringConvertible
         bytes.reserveCapacity(160 + action.salt.count)
         bytes.append(contentsOf: Array("grafos.action.v1".utf8))
         bytes.append(contentsOf: action.moduleDigest.bytes)
-        bytes.append(contentsOf: SHA256.hash(action.input).bytes)
+        bytes.append(contentsOf: action.inputDigest.bytes)
         let limits = action.limits
         bytes.append(limits.fuel == nil ? 0 : 1)
         append(limits.fuel ?? 0, to: &bytes)

@@ -18,7 +18,11 @@ public struct TaskletAction: Hashable, Sendable {
     /// SHA-256 of ``module``.
     public private(set) var moduleDigest: Digest
     /// The tasklet's input.
-    public var input: [UInt8]
+    public var input: [UInt8] {
+        didSet { knownInputDigest = nil }
+    }
+    /// SHA-256 of ``input`` when the caller already had it (``input(_:digest:)``).
+    private var knownInputDigest: Digest?
     /// Fuel, output, log, memory, depth and time limits.
     public var limits: TaskletLimits
     /// Program arguments.
@@ -74,6 +78,21 @@ public struct TaskletAction: Hashable, Sendable {
         copy.input = bytes
         return copy
     }
+
+    /// A copy with another input whose SHA-256 the caller already computed, so that the key does not hash it again
+    /// (worth it when one input feeds several actions, as a file fed to a linter, a hasher and a compressor).
+    /// - Parameters:
+    ///   - bytes: The input.
+    ///   - digest: `SHA256.hash(bytes)`. A wrong digest makes a wrong key: only pass one computed from `bytes`.
+    public func input(_ bytes: [UInt8], digest: Digest) -> Self {
+        var copy = self
+        copy.input = bytes
+        copy.knownInputDigest = digest
+        return copy
+    }
+
+    /// SHA-256 of ``input`` (computed now unless ``input(_:digest:)`` supplied it).
+    public var inputDigest: Digest { knownInputDigest ?? SHA256.hash(input) }
 
     /// A copy limited to `fuel` units.
     public func fuel(_ fuel: UInt64?) -> Self {

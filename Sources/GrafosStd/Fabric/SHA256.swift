@@ -71,12 +71,11 @@ public struct SHA256: Sendable {
         tail.withUnsafeBytes { update(buffer: $0) }
         totalBytes = savedTotal
         let s = state
-        return Digest(
-            words: (
-                UInt64(s.0) << 32 | UInt64(s.1), UInt64(s.2) << 32 | UInt64(s.3),
-                UInt64(s.4) << 32 | UInt64(s.5), UInt64(s.6) << 32 | UInt64(s.7)
-            )
-        )
+        let word0: UInt64 = UInt64(s.0) << 32 | UInt64(s.1)
+        let word1: UInt64 = UInt64(s.2) << 32 | UInt64(s.3)
+        let word2: UInt64 = UInt64(s.4) << 32 | UInt64(s.5)
+        let word3: UInt64 = UInt64(s.6) << 32 | UInt64(s.7)
+        return Digest(words: (word0, word1, word2, word3))
     }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
