@@ -13,12 +13,21 @@ import Testing
         let process = Process()
         let address: String
 
-        init(binary: URL, name: String, cores: Int, secretFile: URL, storage: String = "1M") throws {
+        init(
+            binary: URL,
+            name: String,
+            cores: Int,
+            secretFile: URL,
+            storage: String = "1M",
+            listen: String = "127.0.0.1:0",
+            dataDirectory: String? = nil
+        ) throws {
             process.executableURL = binary
-            process.arguments = [
-                "node", "--listen", "127.0.0.1:0", "--cores", String(cores), "--storage", storage,
-                "--secret-file", secretFile.path, "--name", name,
-            ]
+            process.arguments =
+                [
+                    "node", "--listen", listen, "--cores", String(cores), "--storage", storage,
+                    "--secret-file", secretFile.path, "--name", name,
+                ] + (dataDirectory.map { ["--data-dir", $0] } ?? [])
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -227,5 +236,110 @@ import Testing
         let statuses = await observer.statuses()
         #expect(statuses.allSatisfy { $0.freeCores == 4 && $0.taskletsRunning == 0 })
         await observer.shutdown()
+    }
+
+    /// Runs blocking socket work on its own thread, off Swift's cooperative pool.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            startThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    @Test func hostileConnectionsToANodeProcessAreRefusedWhileAnotherClientKeepsWorking() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the grafos product first")
+        let (secretURL, secret) = try Self.secretFile()
+        defer { try? FileManager.default.removeItem(at: secretURL) }
+        let node = try NodeProcess(binary: Self.binary, name: "h0", cores: 2, secretFile: secretURL)
+        let fabric = try RemoteFabric(endpoints: [node.address], secret: secret, metrics: MetricsRegistry())
+        let lease = try await CpuBuilder(on: fabric).leaseSecs(30).acquire()
+
+        var random = SeededRandomNumberGenerator(seed: 99)
+        let payloads: [[UInt8]] = [
+            Array("GET /metrics HTTP/1.1\r\nHost: node\r\n\r\n".utf8),  // not our protocol
+            [0x47, 0x52, 0x41, 0x46, 0xFF, 0xFF, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 64),  // a 4 GiB length
+            (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) },  // noise
+        ]
+        let address = try #require(SocketAddress(parsing: node.address))
+        for payload in payloads {
+            let closed = try await Self.onThread { () throws -> Bool in
+                let connection = try TCPConnection.connect(to: address, timeout: .seconds(2))
+                defer { connection.close() }
+                try? connection.write(payload)
+                connection.setReceiveTimeout(.seconds(5))
+                for _ in 0..<256 {
+                    do { _ = try connection.read(exactly: 1) } catch { return true }
+                }
+                return false
+            }
+            #expect(closed, "the node closes a connection that sends \(payload.prefix(8))")
+        }
+        // A client with the wrong secret is refused…
+        let intruder = try RemoteFabric(
+            endpoints: [node.address],
+            secret: Array("not-the-secret".utf8),
+            metrics: MetricsRegistry()
+        )
+        await #expect(throws: FabricError.unauthenticated) { try await CpuBuilder(on: intruder).acquire() }
+        await intruder.shutdown()
+        // …while the authenticated client's lease, connection and node carry on.
+        try await lease.renew()
+        let result = try await lease.cpu().submit(try Demo.decode(EmbeddedTasklets.hash)).input([1, 2, 3]).launch()
+        #expect(result.exitCode == 0)
+        #expect(node.process.isRunning)
+        #expect(await fabric.statuses().first?.cpuLeases == 1)
+        await lease.release()
+        await fabric.shutdown()
+    }
+
+    @Test func durableStorageSurvivesKillingAndRestartingTheNodeProcess() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the grafos product first")
+        let (secretURL, secret) = try Self.secretFile()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("grafos-data-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: secretURL)
+            try? FileManager.default.removeItem(at: data)
+        }
+        var node = try NodeProcess(
+            binary: Self.binary,
+            name: "d0",
+            cores: 1,
+            secretFile: secretURL,
+            storage: "4M",
+            dataDirectory: data.path
+        )
+        let address = node.address
+        // A short retry delay: after a failure the fabric fails fast for this long before reconnecting.
+        let fabric = try RemoteFabric(
+            endpoints: [address],
+            secret: secret,
+            retryDelay: .milliseconds(100),
+            metrics: MetricsRegistry()
+        )
+        let store = try await BlockBuilder(on: fabric).minBlocks(64).leaseSecs(60).acquire()
+        let artifact = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try await store.write("build/app.o", artifact)
+        let digest = try await store.put(Array("test log".utf8))
+
+        node.kill()  // kill -9: no chance to flush anything more
+        await #expect(throws: FabricError.disconnected) { try await store.read("build/app.o") }
+        node = try NodeProcess(
+            binary: Self.binary,
+            name: "d0",
+            cores: 1,
+            secretFile: secretURL,
+            storage: "4M",
+            listen: address,
+            dataDirectory: data.path
+        )
+        // After the retry delay the same handle reconnects to the restarted node and finds its lease and its data.
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(try await store.read("build/app.o") == artifact)
+        #expect(try await store.get(digest) == Array("test log".utf8))
+        try await store.renew()
+        #expect(store.node == "d0")
+        await store.release()
+        #expect(await fabric.statuses().first?.blockLeases == 0)
+        await fabric.shutdown()
+        node.kill()
     }
 }
