@@ -9,6 +9,10 @@ import Synchronization
 /// manager renews itself and holds weakly (dropping a lease still releases it). Drive it by calling
 /// ``tick(now:)`` from your own event loop, or let ``run(onTick:)`` tick whenever something is due.
 ///
+/// A renewal call that has not answered within a tenth of its lease's TTL (at least 50 ms of real time) is
+/// abandoned — cancelled and reported as a `transient` failure, then retried — so one stalled node cannot hold up
+/// a tick, and with it the renewal of every other lease. Renew closures should honour cancellation.
+///
 /// ```swift
 /// let renewals = RenewalManager { id in try await workers[Int(id)].renew() }
 /// for (i, w) in workers.enumerated() { renewals.register(UInt64(i), expiry: w.expiry, policy: .default) }
@@ -250,10 +254,14 @@ public final class RenewalManager: Sendable {
             do {
                 let expiry: FabricInstant
                 if let lease = due.lease {
-                    try await lease.renew()
+                    try await Self.bounded(by: Self.attemptTimeout(ttl: due.ttl), lease: due.id) {
+                        try await lease.renew()
+                    }
                     expiry = lease.expiry
                 } else if let renewByID {
-                    try await renewByID(due.id)
+                    try await Self.bounded(by: Self.attemptTimeout(ttl: due.ttl), lease: due.id) {
+                        try await renewByID(due.id)
+                    }
                     expiry = now.advanced(by: due.ttl)
                 } else {
                     throw FabricError(
@@ -271,5 +279,36 @@ public final class RenewalManager: Sendable {
             }
         }
         return .failed(lastError, attempts: attempts)
+    }
+
+    /// How long one renewal call may take before it is abandoned: a tenth of the TTL, at least 50 ms.
+    static func attemptTimeout(ttl: Duration) -> Duration {
+        max(ttl / 10, .milliseconds(50))
+    }
+
+    /// Runs `body`, abandoning it (cancelled, and reported as a `transient` failure) once `timeout` of real time
+    /// has passed: a node that stalls (a paused process, a black-holed connection) would otherwise hold up the tick,
+    /// and with it the renewal of every other lease. Real time, not the manager's clock, because the wait is for a
+    /// network round trip; a simulated fabric answers at once.
+    static func bounded(
+        by timeout: Duration,
+        lease id: UInt64,
+        _ body: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await body()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard let finished = try await group.next(), finished else {
+                if Task.isCancelled { throw CancellationError() }
+                throw FabricError(.transient, "the renewal of lease \(id) did not answer within \(timeout); abandoned")
+            }
+        }
     }
 }

@@ -25,7 +25,9 @@ public struct RenewalPolicy: Hashable, Sendable {
     public var deadlineBelow: Double
     /// How many renewal calls one tick makes for the lease before reporting it failed; `2` by default.
     public var attemptsPerTick: Int
-    /// How long to wait after a failed tick before trying this lease again; one second by default.
+    /// How long to wait after a failed tick before trying this lease again; one second by default. Capped at a
+    /// tenth of the lease's TTL, so a short lease is retried before it expires; the same gap separates two
+    /// successful renewals (which matters only with `renewBelow` near 1).
     public var retryInterval: Duration
     /// Stop renewing once renewals have failed for this long (the lease is dropped from the manager and reported
     /// with ``RenewalFailure/gaveUp``); `nil` (the default) keeps trying until the lease expires.

@@ -152,7 +152,10 @@ package struct RenewalStateMachine: Sendable {
     package mutating func finish(_ due: Due, outcome: Outcome, now: FabricInstant) -> Settled {
         guard var entry = registrations[due.id], entry.generation == due.generation else { return .stale }
         entry.inFlight = false
-        entry.notBefore = now.advanced(by: max(entry.policy.retryInterval, .milliseconds(1)))
+        // The next call for this lease waits the retry interval — but never more than a tenth of the TTL, so that a
+        // 1-second lease is renewed (and retried) in time; after a success the same gap keeps `renewBelow: 1` from
+        // renewing in a tight loop.
+        entry.notBefore = now.advanced(by: max(min(entry.policy.retryInterval, entry.ttl / 10), .milliseconds(1)))
         switch outcome {
         case .renewed(let expiry):
             entry.expiry = max(entry.expiry, expiry)

@@ -23,6 +23,35 @@ import Testing
         #expect(machine.nextDue(after: at(5)) == at(10))
     }
 
+    /// Regression: after a success the next renewal waited the full one-second retry interval, so a 1-second lease
+    /// was renewed once and then expired (found by Scripts/fault-drill.sh with `grafos demo --ttl 1`).
+    @Test func aOneSecondLeaseIsRenewedEveryHalfSecondAndNeverLapses() throws {
+        var machine = RenewalStateMachine()
+        let ms = { (value: Int) in self.t0.advanced(by: .milliseconds(value)) }
+        machine.register(1, expiry: ms(1000), ttl: .seconds(1), policy: .default, handle: nil)
+        var now = ms(0)
+        var renewals = 0
+        while now < ms(10_000) {
+            guard let next = machine.nextDue(after: now) else {
+                Issue.record("nothing due at \(now)")
+                return
+            }
+            now = next
+            let tick = machine.beginTick(now: now)
+            #expect(tick.expired.isEmpty, "the lease lapsed at \(now)")
+            for due in tick.due {
+                _ = machine.finish(due, outcome: .renewed(now.advanced(by: .seconds(1))), now: now)
+                renewals += 1
+            }
+        }
+        #expect(renewals == 20)
+        // A failure is retried after a tenth of the TTL, not the policy's full second.
+        let failing = try #require(machine.nextDue(after: now))
+        let tick = machine.beginTick(now: failing)
+        _ = machine.finish(tick.due[0], outcome: .failed(FabricError.disconnected, attempts: 2), now: failing)
+        #expect(machine.nextDue(after: failing) == failing.advanced(by: .milliseconds(100)))
+    }
+
     @Test func anExpiredRegistrationIsReportedAndDropped() {
         var machine = RenewalStateMachine()
         machine.register(7, expiry: at(3), ttl: .seconds(10), policy: .default, handle: nil)
