@@ -14,6 +14,8 @@
 #   --files F     corpus files per job (default 40: 160 chunks and 40 verifications), taken from ./Sources
 #   --grafos PATH the binary (default .build/release/grafos when present, else .build/debug/grafos)
 #   --work DIR    logs and the secret (default: a fresh temporary directory)
+#   --only LIST   draw faults only from LIST, comma-separated: kill-node,kill-coordinator,stall-node,none
+# GRAFOS_DRILL_HANG_SECONDS (default 120): a job still running after this long is a hang; its threads are dumped.
 # Exit status: 0 when every round passed; 1 otherwise (the failing rounds' logs are kept in --work).
 set -uo pipefail
 
@@ -26,6 +28,8 @@ FILES=40
 GRAFOS=""
 WORK=""
 QUIET=0
+ONLY=""
+HANG_SECONDS=${GRAFOS_DRILL_HANG_SECONDS:-120}
 while [ $# -gt 0 ]; do
     case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
     --grafos) GRAFOS="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --quiet) QUIET=1; shift ;;
-    *) sed -n '8,18p' "$0" >&2; exit 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    *) sed -n '8,20p' "$0" >&2; exit 2 ;;
     esac
 done
 if [ -z "$GRAFOS" ]; then
@@ -61,8 +66,10 @@ start_node() {  # start_node INDEX [PORT]: starts node INDEX (on PORT, or a free
         > "$log" 2>> "$WORK/node$index.err" &
     PIDS[$index]=$!
     for _ in $(seq 1 200); do
-        if grep -q "listening on" "$log" 2> /dev/null; then
-            PORTS[$index]=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log" | head -n 1)
+        # The whole first line, port and the words after it (a line still being written would give half a port).
+        bound=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) with .*/\1/p' "$log" 2> /dev/null | head -n 1)
+        if [ -n "$bound" ]; then
+            PORTS[$index]=$bound
             return 0
         fi
         kill -0 "${PIDS[$index]}" 2> /dev/null || break
@@ -89,6 +96,13 @@ spec=$(for index in $(seq 0 $((NODES - 1))); do printf 'tcp://127.0.0.1:%s,' "${
 spec=${spec%,}
 say "fault drill: $ROUNDS rounds, $NODES nodes, seed $SEED, TTL ${TTL}s, $FILES files per job, $GRAFOS"
 
+# A warm-up job without faults measures how long a job takes here, so that faults land while jobs run.
+"$GRAFOS" demo --fabric "$spec" --secret-file "$SECRET" --ttl "$TTL" --workers 4 --chunks "$FILES" --json \
+    > "$WORK/warmup.out" 2> "$WORK/warmup.err" || { echo "fault-drill: the warm-up job failed: $(cat "$WORK/warmup.err")" >&2; exit 1; }
+job_ms=$(sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p' "$WORK/warmup.out")
+job_ms=${job_ms:-500}
+say "warm-up job: ${job_ms} ms; faults land 20 ms to $((job_ms + 20)) ms into each job"
+
 names=(kill-node kill-coordinator stall-node none)
 declare -A outcomes
 failures=0
@@ -96,16 +110,33 @@ midjob=0
 started=$(millis)
 for round in $(seq 1 "$ROUNDS"); do
     scenario=$((RANDOM % 4))
+    if [ -n "$ONLY" ]; then
+        allowed=(); for index in 0 1 2 3; do [[ ",$ONLY," == *",${names[$index]},"* ]] && allowed+=("$index"); done
+        [ "${#allowed[@]}" -gt 0 ] || { echo "fault-drill: --only names none of: ${names[*]}" >&2; exit 2; }
+        scenario=${allowed[$((scenario % ${#allowed[@]}))]}
+    fi
     victim=$((RANDOM % NODES))
-    delay_ms=$((50 + RANDOM % 700))
+    delay_ms=$((20 + RANDOM % (job_ms + 1)))
     log="$WORK/round$round"
-    "$GRAFOS" demo --fabric "$spec" --secret-file "$SECRET" --ttl "$TTL" --workers 4 --chunks "$FILES" \
+    GRAFOS_DEMO_WATCHDOG=10 "$GRAFOS" demo --fabric "$spec" --secret-file "$SECRET" --ttl "$TTL" --workers 4 --chunks "$FILES" \
         --seed "$round" --json > "$log.out" 2> "$log.err" &
     coordinator=$!
-    # A watchdog instead of timeout(1): killing a timeout process would leave its child running.
-    ( sleep 120; kill -9 "$coordinator" 2> /dev/null && echo hung > "$log.hung" ) &
+    # A watchdog instead of timeout(1): killing a timeout process would leave its child running. A hung coordinator's
+    # threads are dumped with gdb or lldb (when there is one) before it is killed.
+    (
+        sleep "$HANG_SECONDS"
+        if kill -0 "$coordinator" 2> /dev/null; then
+            echo hung > "$log.hung"
+            if command -v gdb > /dev/null; then
+                gdb -p "$coordinator" -batch -ex 'thread apply all bt' > "$log.backtrace" 2>&1
+            elif command -v lldb > /dev/null; then
+                lldb -p "$coordinator" --batch -o 'thread backtrace all' > "$log.backtrace" 2>&1
+            fi
+            kill -9 "$coordinator" 2> /dev/null
+        fi
+    ) &
     watchdog=$!
-    sleep "$(printf '0.%03d' "$delay_ms")"
+    sleep "$((delay_ms / 1000)).$(printf '%03d' $((delay_ms % 1000)))"
     running=0
     kill -0 "$coordinator" 2> /dev/null && running=1
     case $scenario in
@@ -128,7 +159,7 @@ for round in $(seq 1 "$ROUNDS"); do
     verdict=""
     case $rc in
     0)
-        if grep -q "\"verified_files\":$FILES," "$log.out" && grep -q '"node_leases_held":0' "$log.out"; then
+        if grep -q "\"verified_files\":$FILES," "$log.out"; then
             outcome=verified
         else
             verdict="exit 0 but not every file verified or leases left: $(cat "$log.out")"
@@ -143,12 +174,13 @@ for round in $(seq 1 "$ROUNDS"); do
         ;;
     137) [ "$scenario" = 1 ] && outcome=coordinator-killed || verdict="killed by a signal nobody sent" ;;
     # (the watchdog's kill is reported as a hang below)
-    124) verdict="hung: no result after 120 s" ;;
+    124) verdict="hung: no result after $HANG_SECONDS s (threads in $log.backtrace)" ;;
     *) verdict="crashed or unexpected exit $rc: $(tail -n 3 "$log.err")" ;;
     esac
 
-    # Within one TTL (plus polling and a second of slack for this busy machine) every node is back to 0.
-    if [ -z "$verdict" ]; then
+    # Within one TTL (plus polling and a second of slack for this busy machine) every node is back to 0 — checked
+    # after a failed round too, so that the next round starts from empty nodes.
+    if :; then
         deadline=$((ended + TTL * 1000 + 1500))
         while :; do
             busy=""
@@ -161,7 +193,9 @@ for round in $(seq 1 "$ROUNDS"); do
             done
             [ -z "$busy" ] && break
             if [ "$(millis)" -gt "$deadline" ]; then
-                verdict="leases still held $((($(millis) - ended)))ms after the round:$busy"
+                verdict="${verdict:+$verdict; }leases still held $((($(millis) - ended)))ms after the round:$busy"
+                # Wait them out (every lease has a TTL), so one failure does not fail the rounds after it.
+                sleep $((TTL + 1))
                 break
             fi
             sleep 0.1
@@ -176,7 +210,7 @@ for round in $(seq 1 "$ROUNDS"); do
     else
         outcomes[${outcome%% *}]=$((${outcomes[${outcome%% *}]:-0} + 1))
         say "round $round: ${names[$scenario]} n$victim after ${delay_ms}ms$([ "$running" = 1 ] && echo " (mid-job)") → $outcome, nodes at 0 leases"
-        rm -f "$log.out" "$log.err" "$log.hung"
+        rm -f "$log.out" "$log.err" "$log.hung" "$log.backtrace"
     fi
 done
 seconds=$(( ($(millis) - started) / 1000 ))

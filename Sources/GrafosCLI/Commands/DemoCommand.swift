@@ -25,7 +25,8 @@ package enum DemoCommand: Command {
           --fabric tcp://HOST:PORT,…
                           run on `grafos node` agents instead (with --secret-file, the nodes' shared secret);
                           without --workers, as many workers as the nodes' free cores allow (at most 50); the
-                          teardown line then also reports the leases every node still holds (0 when all went back)
+                          teardown line then also reports the leases the nodes still hold (for any client: 0 when
+                          the nodes are not shared and every lease went back)
 
         Exit status: 0 when every chunk succeeded, every file verified and both gauges are 0; 1 otherwise.
 

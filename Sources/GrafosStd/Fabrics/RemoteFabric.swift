@@ -30,7 +30,23 @@ public final class RemoteFabric: FabricProtocol {
     private struct State {
         var leases: [LeaseID: Held] = [:]
         var cursor = 0
+        /// Why recently ended leases ended, so that a later use gets the real reason instead of `unknownLease`.
+        var ended: [LeaseID: FabricError] = [:]
+        var endedOrder: [LeaseID] = []
+
+        /// Remembers why `id` ended (the last ``endedMemory`` endings are kept).
+        mutating func recordEnd(_ id: LeaseID, _ error: FabricError) {
+            if ended.updateValue(error, forKey: id) == nil { endedOrder.append(id) }
+            if endedOrder.count > RemoteFabric.endedMemory {
+                let drop = endedOrder.count - RemoteFabric.endedMemory / 2
+                for old in endedOrder[..<drop] { ended.removeValue(forKey: old) }
+                endedOrder.removeFirst(drop)
+            }
+        }
     }
+
+    /// How many ended leases a fabric remembers the reason for.
+    static let endedMemory = 4096
 
     /// `remote`, or the name given.
     public let name: String
@@ -146,6 +162,15 @@ public final class RemoteFabric: FabricProtocol {
     }
 
     // MARK: FabricProtocol
+
+    /// For each node: its name (or address), whether a connection is open, and how many requests to it are
+    /// unanswered — what a stuck client is waiting for.
+    package var connectionReport: String {
+        connections.map { connection in
+            "\(connection.nodeName ?? connection.address.description): "
+                + "\(connection.isConnected ? "connected" : "not connected"), \(connection.pendingCount) pending"
+        }.joined(separator: "; ")
+    }
 
     /// The free cores of every reachable node (one status round trip to each).
     public func freeCoreCount() async -> Int? {
@@ -299,7 +324,9 @@ public final class RemoteFabric: FabricProtocol {
     }
 
     private func route(_ lease: LeaseCredential) throws(FabricError) -> Int {
-        guard let node = state.withLock({ $0.leases[lease.id]?.node }) else {
+        let (node, ended) = state.withLock { ($0.leases[lease.id]?.node, $0.ended[lease.id]) }
+        guard let node else {
+            if let ended { throw ended }
             throw FabricError(
                 .unknownLease,
                 "lease \(lease.id) was not acquired through this RemoteFabric, or has already ended",
@@ -309,14 +336,21 @@ public final class RemoteFabric: FabricProtocol {
         return node
     }
 
-    private func forget(_ id: LeaseID) {
-        guard let held = state.withLock({ $0.leases.removeValue(forKey: id) }) else { return }
+    private func forget(_ id: LeaseID, because reason: FabricError? = nil) {
+        let held = state.withLock { state -> Held? in
+            let held = state.leases.removeValue(forKey: id)
+            if held != nil {
+                state.recordEnd(id, reason ?? FabricError(.leaseReleased, "lease \(id) was released", lease: id))
+            }
+            return held
+        }
+        guard let held else { return }
         if held.kind == .cpu { cpuGauge.decrement() } else { blockGauge.decrement() }
     }
 
     private func forgetIfGone(_ id: LeaseID, _ error: FabricError) {
         if error.code == .leaseExpired || error.code == .leaseReleased || error.code == .unknownLease {
-            forget(id)
+            forget(id, because: error)
         }
     }
 
@@ -325,7 +359,21 @@ public final class RemoteFabric: FabricProtocol {
         let now = monotonic.now
         let expired = state.withLock { state -> [Held] in
             let gone = state.leases.filter { $0.value.expiry <= now }
-            for id in gone.keys { state.leases.removeValue(forKey: id) }
+            for (id, held) in gone {
+                state.leases.removeValue(forKey: id)
+                let node = connections[held.node]
+                let name = node.nodeName ?? node.address.description
+                state.recordEnd(
+                    id,
+                    FabricError(
+                        .leaseExpired,
+                        "lease \(id) on node \(name) expired at \(held.expiry) without a renewal reaching the node"
+                            + " (was it unreachable?); renew earlier or lease for longer",
+                        lease: id,
+                        node: name
+                    )
+                )
+            }
             return Array(gone.values)
         }
         for held in expired {

@@ -31,6 +31,9 @@ package final class NodeConnection: Sendable {
     /// The node's name, once connected.
     package var nodeName: String? { state.withLock { $0.nodeName } }
 
+    /// Requests sent and not yet answered (for diagnosing a stuck client).
+    package var pendingCount: Int { state.withLock { $0.pending.count } }
+
     /// Whether a connection is open now.
     package var isConnected: Bool { state.withLock { $0.channel != nil } }
 

@@ -69,7 +69,7 @@ import Testing
             try await CpuBuilder(on: cluster.fabric).require("gpu").acquire()
         }
         await big.release()
-        await #expect(throws: FabricError.unknownLease) { try await big.renew() }
+        await #expect(throws: FabricError.leaseReleased) { try await big.renew() }
         await cluster.stop()
     }
 
@@ -108,6 +108,26 @@ import Testing
         await fabric.shutdown()
         serving.cancel()
         try await serving.value
+    }
+
+    @Test func usingALeaseThatEndedSaysHowItEnded() async throws {
+        let cluster = try cluster(nodes: 2)
+        let released = try await CpuBuilder(on: cluster.fabric).node("node0").leaseSecs(30).acquire()
+        let lost = try await CpuBuilder(on: cluster.fabric).node("node1").lease(.milliseconds(300)).acquire()
+        await released.release()
+        await #expect(throws: FabricError.leaseReleased) { try await released.renew() }
+        // node1 goes away; once the lease's time is up the fabric says it expired, naming the node.
+        cluster.agents[1].stop()
+        try await Task.sleep(for: .milliseconds(400))
+        do {
+            try await lost.renew()
+            Issue.record("renewed a lease whose node is gone")
+        } catch let error as FabricError {
+            #expect(error.code == .leaseExpired)
+            #expect(error.node == "node1")
+            #expect(error.message.contains("node1"))
+        }
+        await cluster.stop()
     }
 
     @Test func aBlockLeaseNamesItsNodeAndCanBePlacedOnOne() async throws {
