@@ -47,20 +47,17 @@ import Testing
     @Test func aRenewalThatNeverAnswersDoesNotHoldUpTheOthers() async throws {
         let clock = ManualClock()
         let renewals = RenewalManager(clock: clock, metrics: MetricsRegistry()) { id in
-            if id == 1 { try await Task.sleep(for: .seconds(3600)) }  // a stalled node: no answer, ever
+            // A stalled node: no answer for a minute. Were the call not abandoned, it would succeed after that.
+            if id == 1 { try await Task.sleep(for: .seconds(60)) }
         }
         renewals.register(1, expiry: FabricInstant.zero.advanced(by: .seconds(1)), ttl: .seconds(1))
         renewals.register(2, expiry: FabricInstant.zero.advanced(by: .seconds(1)), ttl: .seconds(1))
         clock.advance(by: .milliseconds(600))
-        let started = ContinuousClock.now
         let summary = await renewals.tick(now: clock.now)
-        let took = ContinuousClock.now - started
         #expect(summary.renewed == [2])
         #expect(summary.failedIDs == [1])
         #expect(summary.failed.first?.attempts == 2)
         #expect((summary.failed.first?.error as? FabricError)?.code == .transient)
-        #expect(took < .seconds(5), "two abandoned attempts of 100 ms each, not an hour")
-        #expect(took >= .milliseconds(200))
     }
 
     @Test func renewalsKeepFiftyLeasesAliveAcrossTenTTLsAndReportTheFailingOnes() async throws {

@@ -44,6 +44,7 @@ package final class FabricCore: Sendable {
     private let state: Mutex<State>
     private let cpuGauge: Gauge
     private let blockGauge: Gauge
+    private let expiredCounter: Counter
     private let launches: TaskletMetrics
     private let artifactBytes: Counter
     private let persistence: (any BlockPersistence)?
@@ -79,6 +80,10 @@ package final class FabricCore: Sendable {
         )
         cpuGauge = metrics.gauge("cpu_leases_active", help: "CPU leases currently held")
         blockGauge = metrics.gauge("block_leases_active", help: "Block storage leases currently held")
+        expiredCounter = metrics.counter(
+            "leases_expired_total",
+            help: "Leases the fabric reclaimed because their TTL passed without a renewal"
+        )
         launches = TaskletMetrics(metrics)
         artifactBytes = metrics.counter("artifact_bytes_written", help: "Bytes newly stored in block leases")
         if let persistence { restore(from: persistence) }
@@ -451,8 +456,10 @@ package final class FabricCore: Sendable {
         let now = clock.now
         var endings: [(LeaseTable.Record, FabricError)] = []
         var interrupts: [(LaunchInterrupt, FabricError)] = []
+        var expired = 0
         let outcome: Result<T, FabricError> = state.withLock { state in
             for record in state.table.sweep(now: now) {
+                expired += 1
                 let id = record.grant.credential.id
                 state.history?.append(.expired(id, at: record.grant.expiry))
                 state.pendingEndings.append((record, Self.expiredError(id, at: record.grant.expiry)))
@@ -481,6 +488,7 @@ package final class FabricCore: Sendable {
             }
         }
         for (interrupt, error) in interrupts { interrupt.fire(error) }
+        if expired > 0 { expiredCounter.increment(by: UInt64(expired)) }
         return try outcome.get()
     }
 

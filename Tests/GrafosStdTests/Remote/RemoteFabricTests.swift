@@ -60,10 +60,10 @@ import Testing
 
     @Test func capabilitiesAndRenewalWorkOverTheWire() async throws {
         let cluster = try cluster()
-        let big = try await CpuBuilder(on: cluster.fabric).require("bigcore").leaseSecs(5).acquire()
+        let big = try await CpuBuilder(on: cluster.fabric).require("bigcore").leaseSecs(60).acquire()
         #expect(big.node == "node0")
         let before = big.expiry
-        try await big.renew(for: .seconds(50))
+        try await big.renew(for: .seconds(600))
         #expect(big.expiry > before)
         await #expect(throws: FabricError.noMatchingNode) {
             try await CpuBuilder(on: cluster.fabric).require("gpu").acquire()
