@@ -14,12 +14,12 @@ final class ChangeSignal: Sendable {
     /// The current generation.
     var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// Moves the generation on and wakes every waiter.
+    /// Moves the generation on and wakes every waiter, in the order they began waiting.
     func signal() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.generation &+= 1
             defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            return state.waiters.sorted { $0.key < $1.key }.map(\.value)
         }
         for waiter in waiters { waiter.resume() }
     }

@@ -203,7 +203,8 @@ public final class WarmPool: Sendable {
             state.closed = true
             defer { state.leases = [:] }
             for id in state.leases.keys { state.machine.removed(id) }
-            return Array(state.leases.values)
+            // In id order, so that a seeded simulation records the same history on every run.
+            return state.leases.values.sorted { ($0.id.high, $0.id.low) < ($1.id.high, $1.id.low) }
         }
         for lease in leases { await lease.release() }
         changed.signal()

@@ -3,6 +3,7 @@ package enum GrafosCommandLine {
     /// The subcommands, in `--help` order.
     package static let commands: [any Command.Type] = [
         DemoCommand.self, RunCommand.self, ExecCommand.self, SpecCommand.self, NodeCommand.self, BenchCommand.self,
+        SimCommand.self,
     ]
 
     /// Runs `grafos` with `arguments` (without the program name), printing to standard output and error.

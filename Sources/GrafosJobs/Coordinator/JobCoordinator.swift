@@ -200,7 +200,8 @@ public final class JobCoordinator: Sendable {
     /// attempt fails because its worker's lease expired, was released or its node dropped, the coordinator leases a
     /// replacement — by default like the old one: same fabric, cores and TTL — and the retry runs on it. Such an
     /// attempt is retried even when the policy classifies its error as deterministic (`leaseReleased`, say), within
-    /// the policy's retries, budget and deadline. When no replacement can be had, the worker is given up on
+    /// the policy's retries, budget and deadline. A worker whose lease's expiry has passed while no attempt used it
+    /// is replaced before its next attempt instead. When no replacement can be had, the worker is given up on
     /// (``JobEvent/workerRetired(lease:reason:)``) and its chunks go to the other workers; only the last worker
     /// keeps trying. The caller's leases are never released; replacements are released when the run ends.
     ///

@@ -477,12 +477,14 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
         continuation?.resume()
     }
 
-    /// Wakes every waiting lane to look at the schedule again.
+    /// Wakes every waiting lane to look at the schedule again, in the order they began waiting (not the
+    /// dictionary's per-process hash order, so that a seeded simulation replays exactly).
     private func wakeAll() {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.waiters.isEmpty else { return [] }
             var woken: [CheckedContinuation<Void, Never>] = []
-            for (id, var waiter) in state.waiters where !waiter.woken {
+            for id in state.waiters.keys.sorted() {
+                guard var waiter = state.waiters[id], !waiter.woken else { continue }
                 waiter.woken = true
                 state.schedule.laneWakes(timed: waiter.timed)
                 if let continuation = waiter.continuation {

@@ -49,7 +49,14 @@ final class WorkerSlot: Sendable {
     /// - Throws: What acquiring a replacement throws (also, once abandoned, on every later call), or
     ///   `CancellationError`.
     func current() async throws -> (CpuLease, UInt64) {
-        if let live = state.withLock({ $0.dead ? nil : ($0.lease, $0.generation) }) { return live }
+        if let live = state.withLock({ $0.dead ? nil : ($0.lease, $0.generation) }) {
+            guard live.0.expiry <= live.0.fabric.clock.now else { return live }
+            // Its TTL ran out while no attempt used it (renewals failed meanwhile): replace it now, instead of
+            // spending an attempt — and a retry of whichever chunk comes next — on finding out.
+            state.withLock { state in
+                if state.generation == live.1 { state.dead = true }
+            }
+        }
         try await gate.acquire()
         defer { gate.release() }
         let (old, generation, dead, owned, abandoned) = state.withLock {

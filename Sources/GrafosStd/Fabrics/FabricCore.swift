@@ -20,7 +20,8 @@ package final class FabricCore: Sendable {
     private struct State: Sendable {
         var table: LeaseTable
         var random: RandomSource
-        var inflight: [LeaseID: [ObjectIdentifier: LaunchInterrupt]] = [:]
+        /// Launches running per lease, in the order they began (so they are stopped in a reproducible order).
+        var inflight: [LeaseID: [LaunchInterrupt]] = [:]
         var pendingEndings: [(LeaseTable.Record, FabricError)] = []
         var history: [FabricEvent]?
         var reaperDeadline: FabricInstant?
@@ -251,6 +252,16 @@ package final class FabricCore: Sendable {
         state.withLock { $0.history ?? [] }
     }
 
+    /// Takes the events recorded so far and empties the log (if kept), so a long simulation can check its history
+    /// as it goes in bounded memory.
+    package func drainHistory() -> [FabricEvent] {
+        state.withLock { state in
+            guard let events = state.history else { return [] }
+            state.history = []
+            return events
+        }
+    }
+
     /// Draws from the core's random source (seeded in simulations).
     package func random(in range: Range<Double>) -> Double {
         state.withLock { Double.random(in: range, using: &$0.random) }
@@ -275,9 +286,7 @@ package final class FabricCore: Sendable {
             if !online {
                 let error = FabricError(.disconnected, "node \(name) disconnected; retry on another node", node: name)
                 for id in state.table.leases(onNode: index) {
-                    if let running = state.inflight[id] {
-                        for interrupt in running.values { interrupt.fire(error) }
-                    }
+                    for interrupt in state.inflight[id] ?? [] { interrupt.fire(error) }
                 }
             }
             return true
@@ -385,16 +394,15 @@ package final class FabricCore: Sendable {
         _ body: (LaunchInterrupt, _ node: String) async throws -> TaskletResult
     ) async throws -> TaskletResult {
         let interrupt = LaunchInterrupt()
-        let key = ObjectIdentifier(interrupt)
         let (gate, node) = try mutate { state, now throws(FabricError) in
             let record = try state.table.check(credential, kind: .cpu)
-            state.inflight[credential.id, default: [:]][key] = interrupt
+            state.inflight[credential.id, default: []].append(interrupt)
             state.history?.append(.launched(credential.id, at: now))
             return (record.attachment as! AsyncSemaphore, record.grant.node)
         }
         defer {
             state.withLock { state in
-                state.inflight[credential.id]?.removeValue(forKey: key)
+                state.inflight[credential.id]?.removeAll { $0 === interrupt }
                 if state.inflight[credential.id]?.isEmpty == true { state.inflight.removeValue(forKey: credential.id) }
             }
         }
@@ -473,8 +481,8 @@ package final class FabricCore: Sendable {
             endings = state.pendingEndings
             state.pendingEndings = []
             for (record, error) in endings {
-                if let running = state.inflight.removeValue(forKey: record.grant.credential.id) {
-                    for interrupt in running.values { interrupts.append((interrupt, error)) }
+                for interrupt in state.inflight.removeValue(forKey: record.grant.credential.id) ?? [] {
+                    interrupts.append((interrupt, error))
                 }
             }
             return outcome

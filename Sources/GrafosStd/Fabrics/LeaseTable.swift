@@ -280,9 +280,11 @@ package struct LeaseTable: Sendable {
         return ended
     }
 
-    /// CPU leases live on node `index`.
+    /// CPU leases live on node `index`, ordered by id (not by the dictionary's per-process hash order, so that a
+    /// seeded simulation stops their launches in the same order on every run).
     package func leases(onNode index: Int) -> [LeaseID] {
         leases.compactMap { $0.value.nodeIndex == index ? $0.key : nil }
+            .sorted { ($0.high, $0.low) < ($1.high, $1.low) }
     }
 
     private mutating func end(_ id: LeaseID, _ ending: Ending) {
