@@ -204,7 +204,7 @@ package enum Demo {
         let farm = Farm(fabric: fabric, settings: settings, metrics: metrics, trace: trace)
 
         let stage = Locked("leasing workers")
-        let watchdog = Self.watchdog(stage: stage, metrics: metrics, fabric: fabric)
+        let watchdog = Self.watchdog(stage: stage, metrics: metrics, fabric: fabric) { farm.diagnosis }
         defer { watchdog?.cancel() }
 
         // 1. Workers; 2. artifact storage.
@@ -355,13 +355,15 @@ package enum Demo {
         return summary
     }
 
-    /// With `GRAFOS_DEMO_WATCHDOG=SECONDS` in the environment: when nothing moves (no launch, renewal or stage
-    /// change) for that long, describes on standard error what the demo is waiting for — the stage, the counters,
-    /// and each node's unanswered requests. A diagnostic for the fault drills; off by default.
+    /// With `GRAFOS_DEMO_WATCHDOG=SECONDS` in the environment: when nothing moves (no launch, no failure, no stage
+    /// change — renewals do not count) for that long, describes on standard error what the demo is waiting for: the
+    /// stage, the counters, the coordinator's schedule and each node's unanswered requests. A diagnostic for the
+    /// fault drills; off by default.
     static func watchdog(
         stage: Locked<String>,
         metrics: MetricsRegistry,
-        fabric: any FabricProtocol
+        fabric: any FabricProtocol,
+        schedule: @escaping @Sendable () -> String?
     ) -> Task<
         Void, Never
     >? {
@@ -373,13 +375,14 @@ package enum Demo {
             var still = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                let counters = ["tasklets_launched_total", "lease_renewals_total", "tasklet_failures_total"]
+                let counters = ["tasklets_launched_total", "tasklet_failures_total", "cpu_leases_active"]
                     .map { "\($0) \(Int(metrics.value(of: $0) ?? 0))" }.joined(separator: ", ")
                 let now = stage.value + " | " + counters
                 still = now == last ? still + 1 : 0
                 last = now
                 guard still == seconds else { continue }
                 var report = "grafos demo: no progress for \(seconds) s — \(now)"
+                if let schedule = schedule() { report += " | " + schedule }
                 if let remote = fabric as? RemoteFabric { report += " | " + remote.connectionReport }
                 FileHandle.standardError.write(Data((report + "\n").utf8))
             }

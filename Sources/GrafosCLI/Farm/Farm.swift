@@ -87,6 +87,8 @@ package final class Farm: Sendable {
     private let held = Mutex<[LeaseID: CpuLease]>([:])
     private let registrations = Mutex<[LeaseID: UInt64]>([:])
     private let current = Mutex<[LeaseID: CpuLease]>([:])
+    /// The coordinator of the run in progress, for ``diagnosis``.
+    private let running = Mutex<JobCoordinator?>(nil)
     /// Renews every adopted lease from ``leaseWorkers()`` to ``releaseWorkers()``.
     private let keeper = Mutex<Task<Void, Never>?>(nil)
 
@@ -120,6 +122,11 @@ package final class Farm: Sendable {
         _ = renewals.register(lease)
     }
 
+    /// What the run in progress is doing, in words (for a watchdog), or nil between runs.
+    package var diagnosis: String? {
+        running.withLock { $0 }?.runDiagnosis
+    }
+
     /// The workers leased now.
     package var workers: [CpuLease] {
         current.withLock { Array($0.values) }.sorted { ($0.node, $0.id.description) < ($1.node, $1.id.description) }
@@ -147,6 +154,8 @@ package final class Farm: Sendable {
         }
         let baseActions = actions
         let coordinator = JobCoordinator(policy: settings.policy, metrics: metrics)
+        running.withLock { $0 = coordinator }
+        defer { running.withLock { $0 = nil } }
         let progress = ProgressLine(total: tasks.count, enabled: settings.showProgress)
         let collected = Locked(FarmOutcome())
         let attempts = Locked<[String: Int]>([:])

@@ -391,6 +391,11 @@ public final class JobCoordinator: Sendable {
         currentRun.withLock { $0 }?.activity()
     }
 
+    /// The run in progress's scheduling counters in words (pending, claimed, in flight, waiting lanes), or nil.
+    package var runDiagnosis: String? {
+        currentRun.withLock { $0 }?.diagnosis()
+    }
+
     /// Leases a replacement like `old`: same fabric, cores and TTL.
     @Sendable
     static func likeForLike(_ old: CpuLease) async throws -> CpuLease {

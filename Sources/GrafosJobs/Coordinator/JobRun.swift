@@ -511,6 +511,17 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
         state.withLock { ($0.schedule.runnable, $0.schedule.inFlight + $0.schedule.clockWaits) }
     }
 
+    /// The schedule's counters in words, for diagnosing a run that does not move.
+    func diagnosis() -> String {
+        state.withLock { state in
+            let schedule = state.schedule
+            return "\(schedule.pendingCount) chunks pending, \(schedule.activeCount) claimed, "
+                + "\(schedule.inFlight) attempts in flight (limit \(schedule.limit)), \(schedule.runnable) lanes runnable, "
+                + "\(schedule.clockWaits) lanes in a timed wait, \(schedule.capacityRequeues) capacity requeues"
+                + (schedule.stopped ? ", stopped" : "")
+        }
+    }
+
     // MARK: Summary
 
     /// How the run ended, once every lane has returned.
@@ -567,6 +578,7 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
 /// A run's activity counters, without its result type, for the simulation driver.
 protocol JobRunActivity: AnyObject, Sendable {
     func activity() -> (runnable: Int, expectedSleepers: Int)
+    func diagnosis() -> String
 }
 
 /// Jitter for one chunk: seeded from the policy's seed and the chunk's position, or the system's randomness.
