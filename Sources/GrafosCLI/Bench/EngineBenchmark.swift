@@ -1,3 +1,4 @@
+import GrafosObserve
 import GrafosStd
 
 #if canImport(Glibc)
@@ -210,7 +211,7 @@ package struct EngineBenchmark {
         package var json: String {
             func value(_ duration: Duration?) -> String { duration.map { String($0.inSeconds) } ?? "null" }
             func value(_ number: Double?) -> String { number.map { String($0) } ?? "null" }
-            func string(_ text: String?) -> String { text.map { "\"\(jsonStringEscaped($0))\"" } ?? "null" }
+            func string(_ text: String?) -> String { text.map(TextEncoding.jsonString) ?? "null" }
             let kernels = rows.map { row in
                 "{\"name\":\"\(row.kernel.name)\",\"arg\":\(row.kernel.argument),\"checksum\":\(row.kernel.checksum),"
                     + "\"ours_s\":\(value(row.ours.best)),\"ours_verified\":\(row.ours.verified),"
@@ -646,23 +647,6 @@ private func scientific(_ value: UInt64) -> String {
         exponent += 1
     }
     return "\(rounded(mantissa, 2))e\(exponent)"
-}
-
-/// `text` with `"` and `\` escaped and control characters as `\u00XX`, for JSON strings.
-package func jsonStringEscaped(_ text: String) -> String {
-    var escaped = ""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": escaped += "\\\""
-        case "\\": escaped += "\\\\"
-        case "\n": escaped += "\\n"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: escaped.unicodeScalars.append(scalar)
-        }
-    }
-    return escaped
 }
 
 extension Duration {

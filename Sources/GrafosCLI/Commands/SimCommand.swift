@@ -1,4 +1,5 @@
 import GrafosJobs
+import GrafosObserve
 import GrafosStd
 
 /// `grafos sim`: a deterministic simulation of a whole cluster running one job under seeded faults, with its
@@ -77,8 +78,8 @@ package enum SimCommand: Command {
                 let message = "seed \(simulation.seed): \(error); replay with: \(simulation.replayCommand)"
                 output.write(
                     json
-                        ? "{\"seed\":\(simulation.seed),\"passed\":false,\"error\":\(jsonString("\(error)")),"
-                            + "\"replay\":\(jsonString(simulation.replayCommand))}\n"
+                        ? "{\"seed\":\(simulation.seed),\"passed\":false,\"error\":\(TextEncoding.jsonString("\(error)")),"
+                            + "\"replay\":\(TextEncoding.jsonString(simulation.replayCommand))}\n"
                         : "FAIL  \(message)\n"
                 )
                 continue
@@ -111,18 +112,4 @@ package enum SimCommand: Command {
         }
         return failed.isEmpty ? 0 : 1
     }
-}
-
-/// `text` as a JSON string literal.
-private func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case let c where c.value < 0x20: result += " "
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }

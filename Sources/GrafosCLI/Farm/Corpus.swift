@@ -31,7 +31,7 @@ package struct Corpus: Sendable {
             guard stat(root, &info) == 0 else { throw CLIError.failure("no such file or directory: \(root)") }
             if (info.st_mode & S_IFMT) != S_IFDIR {
                 let name = root.split(separator: "/").last.map(String.init) ?? root
-                files.append(File(path: name, bytes: try readWholeFile(root)))
+                files.append(File(path: name, bytes: try readFile(root)))
                 continue
             }
             let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -40,7 +40,7 @@ package struct Corpus: Sendable {
                 if size > maxFileBytes {
                     skipped += 1
                 } else {
-                    files.append(File(path: prefix + relative, bytes: try readWholeFile(path)))
+                    files.append(File(path: prefix + relative, bytes: try readFile(path)))
                 }
             }
         }
@@ -75,26 +75,6 @@ package struct Corpus: Sendable {
             case S_IFREG: try visit(inner, path, Int(info.st_size))
             default: continue
             }
-        }
-    }
-
-    /// The bytes of the file at `path`.
-    private static func readWholeFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CLIError.failure("cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        var bytes = [UInt8]()
-        if fstat(fd, &info) == 0 { bytes.reserveCapacity(Int(info.st_size)) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CLIError.failure("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[0..<count])
         }
     }
 

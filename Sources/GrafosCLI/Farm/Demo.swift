@@ -298,7 +298,7 @@ package enum Demo {
                 )
             }
             report.append(
-                "{\"path\":\(jsonString(file.path)),\"sha256\":\"\(digest.hex)\",\"lint_findings\":\(findings)}"
+                "{\"path\":\(TextEncoding.jsonString(file.path)),\"sha256\":\"\(digest.hex)\",\"lint_findings\":\(findings)}"
             )
         }
         let archiveBytes = archive.bytes
@@ -394,17 +394,4 @@ package enum Demo {
         return Array(data)
     }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

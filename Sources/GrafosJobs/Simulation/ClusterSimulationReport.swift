@@ -1,3 +1,4 @@
+import GrafosObserve
 import GrafosStd
 
 /// What one ``ClusterRun`` gathered for its report.
@@ -339,6 +340,7 @@ package struct ClusterSimulationReport: Sendable {
     /// The report as one line of JSON.
     package var json: String {
         let s = simulation
+        let quoted = TextEncoding.jsonString
         let checks = invariants.map { invariant in
             "{\"name\":\(quoted(invariant.name)),\"passed\":\(invariant.passed),\"detail\":\(quoted(invariant.detail))}"
         }
@@ -380,21 +382,4 @@ private func fixed(_ value: Double, _ places: Int) -> String {
     let sign = scaled < 0 && whole == 0 ? "-" : ""
     return places == 0
         ? "\(whole)" : "\(sign)\(whole).\(String(repeating: "0", count: places - fraction.count))\(fraction)"
-}
-
-/// A JSON string literal.
-private func quoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case let c where c.value < 0x20:
-            result +=
-                "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16)
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }

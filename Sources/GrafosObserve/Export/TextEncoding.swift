@@ -5,7 +5,7 @@
 /// - integral values below 10^18 in magnitude print as plain integers (`3`, `-1`, `1000000`, never `3.0`);
 /// - other finite values print as Swift's shortest round-trip representation (`0.25`, `1e-05`, `1e+21`);
 /// - non-finite values print as Prometheus spells them: `+Inf`, `-Inf`, `NaN`.
-enum TextEncoding {
+package enum TextEncoding {
     /// Formats a number the way Prometheus text exposition expects it.
     ///
     /// - Parameter value: The number to format.
@@ -49,7 +49,7 @@ enum TextEncoding {
     ///
     /// - Parameter string: The text to quote.
     /// - Returns: The text between double quotes, with `"`, `\` and control characters escaped.
-    static func jsonString(_ string: String) -> String {
+    package static func jsonString(_ string: String) -> String {
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {
