@@ -29,6 +29,12 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
         var schedule: JobSchedule
         var waiters: [Int: Waiter] = [:]
         var nextWaiter = 0
+        /// Moves on with every ``wakeAll()``, waiters or not. A lane told to wait notes it with the claim that said
+        /// so and does not park if it moved since: the wake it would otherwise sleep through happened between the
+        /// claim and the parking (a lost wake-up that once hung a job after a node fault).
+        var wakeEpoch: UInt64 = 0
+        /// ``wakeEpoch`` when ``JobRun/initialWork(for:)`` claimed every lane's first work.
+        var initialEpoch: UInt64 = 0
     }
 
     /// What a lane does after a chunk.
@@ -37,8 +43,8 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
         case next
         /// Stop: the lane's worker is gone.
         case retire
-        /// This, already claimed (with the chunk's saved retry state).
-        case claimed(JobSchedule.Work, JobSchedule.Progress)
+        /// This, already claimed (with the chunk's saved retry state and the wake epoch of the claim).
+        case claimed(JobSchedule.Work, JobSchedule.Progress, UInt64)
     }
 
     let chunks: [Chunk]
@@ -114,7 +120,10 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
     /// Claims the first work of each lane, in the order given (biggest workers first), before any lane starts.
     func initialWork(for lanes: [JobSchedule.Lane]) -> [JobSchedule.Work] {
         let now = clock.elapsed()
-        return state.withLock { state in lanes.map { state.schedule.next(for: $0, now: now) } }
+        return state.withLock { state in
+            state.initialEpoch = state.wakeEpoch
+            return lanes.map { state.schedule.next(for: $0, now: now) }
+        }
     }
 
     // MARK: Lanes
@@ -132,16 +141,17 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
         alsoRetry: @escaping @Sendable (any Error) -> Bool = { _ in false },
         driver: LaneDriver<Context>
     ) async {
-        var work = first.map { ($0, JobSchedule.Progress()) }
+        let initialEpoch = state.withLock { $0.initialEpoch }
+        var work = first.map { ($0, JobSchedule.Progress(), initialEpoch) }
         lanes: while !Task.isCancelled {
-            let (current, progress) = work ?? claim(for: lane)
+            let (current, progress, epoch) = work ?? claim(for: lane)
             work = nil
             let verdict: LaneVerdict
             switch current {
             case .exit:
                 break lanes
             case .wait(let until):
-                await wait(until: until)
+                await wait(until: until, epoch: epoch)
                 continue
             case .chunk(let index):
                 verdict = await runChunk(index, lane, duplicate: false, progress, alsoRetry, driver)
@@ -151,7 +161,7 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
             switch verdict {
             case .next: break
             case .retire: break lanes
-            case .claimed(let next, let progress): work = (next, progress)
+            case .claimed(let next, let progress, let epoch): work = (next, progress, epoch)
             }
         }
         state.withLock { $0.schedule.laneExits() }
@@ -159,9 +169,12 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
     }
 
     /// The lane's next work from the schedule, with the claimed chunk's saved retry state.
-    private func claim(for lane: JobSchedule.Lane) -> (JobSchedule.Work, JobSchedule.Progress) {
+    private func claim(for lane: JobSchedule.Lane) -> (JobSchedule.Work, JobSchedule.Progress, UInt64) {
         let now = speculating ? clock.elapsed() : .zero
-        return state.withLock { $0.schedule.claim(for: lane, now: now) }
+        return state.withLock { state in
+            let (work, progress) = state.schedule.claim(for: lane, now: now)
+            return (work, progress, state.wakeEpoch)
+        }
     }
 
     /// Runs chunk `index` (or a duplicate of its straggling attempt) on `lane` until it ends or is handed back.
@@ -208,10 +221,10 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
                     let cost = cost(of: value, duration: end - start)
                     let cancelled = Task.isCancelled
                     // The lane's next claim is made in the same critical section as this attempt's end.
-                    let (ending, idle, next) = state.withLock { state in
+                    let (ending, idle, next, epoch) = state.withLock { state in
                         let ending = state.schedule.endAttempt(token, index: index, now: end, success: true, cost: cost)
                         let next = cancelled ? nil : state.schedule.claim(for: lane, now: end)
-                        return (ending, state.schedule.activeCount == 0, next)
+                        return (ending, state.schedule.activeCount == 0, next, state.wakeEpoch)
                     }
                     if case .won(let cancel, let measured, let raised) = ending {
                         results.store(value, at: index)
@@ -221,7 +234,7 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
                         if measured || raised || idle { wakeAll() }
                     }
                     guard let next else { return .next }
-                    return .claimed(next.0, next.1)
+                    return .claimed(next.0, next.1, epoch)
                 case .failure(let failure):
                     let ending = state.withLock { state in
                         state.schedule.endAttempt(token, index: index, now: end, success: false)
@@ -424,13 +437,16 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
     // MARK: Waiting
 
     /// Blocks the lane until another lane changes something it may care about, or until `deadline`.
-    private func wait(until deadline: Duration?) async {
-        let id = state.withLock { state -> Int in
+    private func wait(until deadline: Duration?, epoch: UInt64) async {
+        let registered = state.withLock { state -> Int? in
+            // Woken since the claim that sent this lane here: look at the schedule again instead of sleeping.
+            guard state.wakeEpoch == epoch else { return nil }
             state.nextWaiter &+= 1
             state.waiters[state.nextWaiter] = Waiter(timed: deadline != nil)
             state.schedule.laneWaits(timed: deadline != nil)
             return state.nextWaiter
         }
+        guard let id = registered else { return }
         guard let deadline else { return await park(id) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.park(id) }
@@ -481,6 +497,7 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
     /// dictionary's per-process hash order, so that a seeded simulation replays exactly).
     private func wakeAll() {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.wakeEpoch &+= 1
             guard !state.waiters.isEmpty else { return [] }
             var woken: [CheckedContinuation<Void, Never>] = []
             for id in state.waiters.keys.sorted() {
@@ -501,7 +518,8 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
 
     /// Wakes waiting lanes when chunks are pending (an attempt ended, so there may be room to start one).
     private func wakeAllIfPending() {
-        if state.withLock({ !$0.waiters.isEmpty && $0.schedule.pendingCount > 0 }) { wakeAll() }
+        // With no lane waiting now, the wake still moves the epoch: a lane between its claim and its parking sees it.
+        if state.withLock({ $0.schedule.pendingCount > 0 }) { wakeAll() }
     }
 
     // MARK: Activity
