@@ -535,7 +535,8 @@ final class JobRun<R: Sendable>: JobRunActivity, Sendable {
             let schedule = state.schedule
             return "\(schedule.pendingCount) chunks pending, \(schedule.activeCount) claimed, "
                 + "\(schedule.inFlight) attempts in flight (limit \(schedule.limit)), \(schedule.runnable) lanes runnable, "
-                + "\(schedule.clockWaits) lanes in a timed wait, \(schedule.capacityRequeues) capacity requeues"
+                + "\(schedule.clockWaits) lanes in a timed wait, \(state.waiters.count) lanes parked, "
+                + "\(schedule.capacityRequeues) capacity requeues"
                 + (schedule.stopped ? ", stopped" : "")
         }
     }
