@@ -216,7 +216,8 @@ public final class NodeAgent: Sendable {
         )
     }
 
-    /// Connections refused (over the limit) and closed for protocol or authentication errors, so far.
+    /// Connections refused or cut off over a limit (too many connections, or a client that left more than a frame of
+    /// answers unread) and connections closed for protocol or authentication errors, so far.
     public var refusals: (overLimit: Int, protocolErrors: Int) {
         state.withLock { ($0.refusedConnections, $0.closedForProtocolErrors) }
     }
@@ -266,6 +267,14 @@ public final class NodeAgent: Sendable {
             return
         }
         channel.connection.setReceiveTimeout(nil)
+        // Answers are written by a thread of this connection's own, so a client that stops reading them blocks only
+        // that thread; one that falls more than a frame behind (and a megabyte) is cut off.
+        let writer = FrameWriter(channel: channel, maxQueuedBytes: configuration.maxFrameBytes + (1 << 20)) {
+            [self] queued in
+            state.withLock { $0.refusedConnections += 1 }
+            configuration.log?("node \(configuration.name): closed \(peer): \(queued) bytes of answers left unread")
+        }
+        defer { writer.finish() }
         let inFlight = AtomicCounter()
         while true {
             let frame: WireFrame
@@ -291,7 +300,7 @@ public final class NodeAgent: Sendable {
             Task { [self] in
                 let response = await handle(request)
                 let (type, payload) = response.encode()
-                try? channel.send(WireFrame(type: type, requestID: requestID, payload: payload))
+                writer.enqueue(WireFrame(type: type, requestID: requestID, payload: payload))
                 inFlight.subtract()
             }
         }

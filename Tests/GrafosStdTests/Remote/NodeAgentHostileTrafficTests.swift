@@ -1,3 +1,4 @@
+import Foundation
 import GrafosObserve
 import Testing
 
@@ -111,6 +112,56 @@ import Testing
         }
         #expect(status.totalCores == 4)
         channel.close()
+        agent.stop()
+    }
+
+    /// A client that sends requests and never reads the answers must not stall the node: its answers queue on its
+    /// connection's writer thread, and it is cut off once more than a frame of them is left unread.
+    @Test func aClientThatNeverReadsItsAnswersStallsNobodyElse() async throws {
+        let (agent, address) = try agent()
+        let flood = WireChannel(connection: try connect(address))
+        // Without the writer thread the node's answer tasks would block the cooperative pool — this test's tasks
+        // included — for as long as the flood stays open; this thread then ends the flood after 30 s so that the
+        // test fails instead of hanging.
+        let rescued = Locked(false)
+        startThread {
+            Thread.sleep(forTimeInterval: 30)
+            if rescued.update({ state -> Bool in
+                defer { state = true }
+                return !state
+            }) {
+                flood.close()
+            }
+        }
+        let sent = try await offPool { () throws -> Int in
+            _ = try WireHandshake.client(flood, secret: Self.secret)
+            let (type, payload) = WireRequest.metrics.encode()
+            var sent = 0
+            // Fewer than the node's 4,096 requests in flight per connection (which would get it closed), but
+            // megabytes of answers: then it just keeps the connection open and reads nothing.
+            for id in 0..<4_000 {
+                do {
+                    try flood.send(WireFrame(type: type, requestID: UInt64(id), payload: payload))
+                } catch {
+                    break  // the node cut the flood off
+                }
+                sent += 1
+            }
+            return sent
+        }
+        #expect(sent > 0)
+        try await assertServes(address)
+        let stalled = rescued.update { state -> Bool in
+            defer { state = true }
+            return state
+        }
+        #expect(!stalled, "the node stalled until the flood was closed")
+        let cutOff = try await offPool { () -> Bool in
+            for _ in 0..<300 where agent.refusals.overLimit == 0 { Thread.sleep(forTimeInterval: 0.01) }
+            return agent.refusals.overLimit >= 1
+        }
+        #expect(cutOff, "a client leaving megabytes of answers unread is cut off")
+        flood.close()
         agent.stop()
     }
 
