@@ -5,6 +5,8 @@ import Synchronization
 package final class NodeConnection: Sendable {
     private struct State {
         var channel: WireChannel?
+        /// Writes `channel`'s requests from a thread of its own (see ``FrameWriter``).
+        var writer: FrameWriter?
         var nodeName: String?
         var connecting: [CheckedContinuation<WireChannel, any Error>]?
         var pending: [UInt64: CheckedContinuation<WireResponse, any Error>] = [:]
@@ -49,23 +51,28 @@ package final class NodeConnection: Sendable {
         }
         let response = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WireResponse, any Error>) in
-                let failure = state.withLock { state -> (any Error)? in
-                    if Task.isCancelled { return FabricError(.cancelled, "the request to \(address) was cancelled") }
-                    guard state.channel === channel else {
-                        return disconnectedError("the connection was lost", knownName: state.nodeName)
+                let outcome = state.withLock { state -> Result<FrameWriter, any Error> in
+                    if Task.isCancelled {
+                        return .failure(FabricError(.cancelled, "the request to \(address) was cancelled"))
+                    }
+                    guard state.channel === channel, let writer = state.writer else {
+                        return .failure(disconnectedError("the connection was lost", knownName: state.nodeName))
                     }
                     state.pending[id] = continuation
-                    return nil
+                    return .success(writer)
                 }
-                if let failure {
+                let writer: FrameWriter
+                switch outcome {
+                case .failure(let failure):
                     continuation.resume(throwing: failure)
                     return
+                case .success(let found):
+                    writer = found
                 }
-                do {
-                    try channel.send(WireFrame(type: type, requestID: id, payload: payload))
-                } catch {
+                // Queued, not written here: a node that stops reading must not hold this task's thread.
+                if !writer.enqueue(WireFrame(type: type, requestID: id, payload: payload)) {
                     if let waiter = state.withLock({ $0.pending.removeValue(forKey: id) }) {
-                        waiter.resume(throwing: disconnectedError("sending failed: \(error)"))
+                        waiter.resume(throwing: disconnectedError("the node stopped reading its requests"))
                     }
                     channel.close()
                 }
@@ -81,10 +88,11 @@ package final class NodeConnection: Sendable {
 
     /// Closes the connection for good; pending and later requests fail with `disconnected`.
     package func close() {
-        let channel = state.withLock { state -> WireChannel? in
+        let (channel, writer) = state.withLock { state -> (WireChannel?, FrameWriter?) in
             state.closed = true
-            return state.channel
+            return (state.channel, state.writer)
         }
+        writer?.finish()
         channel?.close()
     }
 
@@ -160,6 +168,10 @@ package final class NodeConnection: Sendable {
             switch result {
             case .success(let (channel, name)):
                 state.channel = channel
+                state.writer = FrameWriter(
+                    channel: channel,
+                    maxQueuedBytes: WireChannel.defaultMaxFrameBytes + (1 << 20)
+                )
                 state.nodeName = name
                 state.lastFailure = nil
             case .failure(let error):
@@ -192,7 +204,11 @@ package final class NodeConnection: Sendable {
         channel.close()
         let error = disconnectedError(failure)
         let waiters = state.withLock { state -> [CheckedContinuation<WireResponse, any Error>] in
-            if state.channel === channel { state.channel = nil }
+            if state.channel === channel {
+                state.channel = nil
+                state.writer?.finish()
+                state.writer = nil
+            }
             state.lastFailure = (clock.now, error)
             defer { state.pending = [:] }
             return Array(state.pending.values)

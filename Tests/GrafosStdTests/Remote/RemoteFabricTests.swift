@@ -1,3 +1,4 @@
+import Foundation
 import GrafosObserve
 import Testing
 
@@ -108,6 +109,68 @@ import Testing
         await fabric.shutdown()
         serving.cancel()
         try await serving.value
+    }
+
+    /// A node that completes the handshake and then stops reading (a paused process, a wedged peer) must not hold
+    /// the client's threads: requests are written by the connection's own writer thread, and past a frame (+1 MiB)
+    /// of unread requests the connection is cut off and every request on it fails with `disconnected`.
+    @Test func aNodeThatStopsReadingCostsItsRequestsNotTheClientsThreads() async throws {
+        let listener = try TCPListener(address: SocketAddress(parsing: "127.0.0.1:0")!)
+        let peer = Locked<TCPConnection?>(nil)
+        startThread {
+            guard let connection = try? listener.accept() else { return }
+            peer.update { $0 = connection }
+            let channel = WireChannel(connection: connection)
+            try? WireHandshake.server(channel, name: "wedged", secret: Self.secret)
+            // …and never reads again.
+        }
+        // Without the writer thread, the requests' tasks would block in socket writes on the cooperative pool — this
+        // test's own tasks included; this thread then closes the peer after 30 s so that the test fails, not hangs.
+        let rescued = Locked(false)
+        startThread {
+            Thread.sleep(forTimeInterval: 30)
+            if rescued.update({ state -> Bool in
+                defer { state = true }
+                return !state
+            }) {
+                peer.value?.close()
+            }
+        }
+        let connection = NodeConnection(
+            address: listener.address,
+            secret: Self.secret,
+            connectTimeout: .seconds(2),
+            retryDelay: .milliseconds(100)
+        )
+        let credential = LeaseCredential(id: LeaseID(high: 1, low: 2), token: LeaseToken(high: 3, low: 4))
+        let big = [UInt8](repeating: 7, count: 1 << 20)
+        let errors = await withTaskGroup(of: FabricError.Code?.self) { group in
+            for _ in 0..<100 {  // 100 MiB of requests: far more than the socket buffers and the 65 MiB queue
+                group.addTask {
+                    do {
+                        _ = try await connection.send(.block(credential, .put(big)))
+                        return nil
+                    } catch let error as FabricError {
+                        return error.code
+                    } catch {
+                        return .invalidRequest
+                    }
+                }
+            }
+            var codes: [FabricError.Code?] = []
+            for await code in group { codes.append(code) }
+            return codes
+        }
+        let stalled = rescued.update { state -> Bool in
+            defer { state = true }
+            return state
+        }
+        #expect(!stalled, "the client's threads stalled until the peer was closed")
+        #expect(errors.count == 100)
+        #expect(errors.allSatisfy { $0 == .disconnected })
+        #expect(connection.nodeName == "wedged", "the handshake succeeded, so the requests really were sent")
+        connection.close()
+        listener.close()
     }
 
     @Test func usingALeaseThatEndedSaysHowItEnded() async throws {
