@@ -1,3 +1,5 @@
+import GrafosStd
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,17 +14,10 @@ package func readFile(_ path: String) throws(CLIError) -> [UInt8] {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw CLIError.failure("cannot open \(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw CLIError.failure("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        if count == 0 { return bytes }
-        bytes.append(contentsOf: chunk[0..<count])
+    guard let bytes = readToEnd(fd) else {
+        throw CLIError.failure("cannot read \(path): \(String(cString: strerror(errno)))")
     }
+    return bytes
 }
 
 /// Reads a shared-secret file: its bytes without a trailing newline; empty secrets are refused.

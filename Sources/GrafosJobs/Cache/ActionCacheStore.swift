@@ -82,17 +82,8 @@ public struct DirectoryCacheStore: ActionCacheStore {
             throw Self.error("cannot open \(file)")
         }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Self.error("cannot read \(file)")
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
+        guard let bytes = readToEnd(fd) else { throw Self.error("cannot read \(file)") }
+        return bytes
     }
 
     /// Writes `<directory>/<hex>` through a temporary file and a rename.

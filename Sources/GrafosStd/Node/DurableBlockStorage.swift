@@ -202,17 +202,10 @@ package final class DurableBlockStorage: BlockPersistence {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FabricError(.notFound, "cannot open \(file): \(Self.reason())") }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FabricError(.transient, "cannot read \(file): \(Self.reason())")
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
+        guard let bytes = readToEnd(fd) else {
+            throw FabricError(.transient, "cannot read \(file): \(Self.reason())")
         }
+        return bytes
     }
 
     private func listDirectory(_ directory: String) -> [String] {

@@ -89,7 +89,7 @@ import Testing
         await #expect(throws: FabricError.notFound) { try await store.read("missing") }
         #expect(try await store.usage().objects == 1)
         #expect(cluster.metrics.value(of: "artifact_bytes_written") == 6)
-        #expect(cluster.addresses.count == 3 && ["node0", "node1", "node2"].contains(store.node))
+        #expect(["node0", "node1", "node2"].contains(store.node))
         await store.release()
         #expect(cluster.agents.map(\.status.blockLeases).reduce(0, +) == 0)
         await cluster.stop()

@@ -1,7 +1,7 @@
 /// A module decoded, validated and translated to the register IR: immutable, `Sendable`, and cheap to
 /// instantiate any number of times in any number of stores.
 ///
-/// Compile once (for example keyed by the SHA-256 of the bytes in a ``WasmModuleCache``), then instantiate per
+/// Compile once (for example keyed by the SHA-256 of the bytes in a `TaskletModuleCache`), then instantiate per
 /// run:
 ///
 /// ```swift
