@@ -1,3 +1,5 @@
+import GrafosStd
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,24 +14,10 @@ package struct StandardErrorStream: TextOutputStream {
 
     package mutating func write(_ string: String) {
         var text = string
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        // Standard error is best effort: nothing to report a failed write to.
+        _ = text.withUTF8 { writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 }
-
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-#else
-private let systemWrite = Glibc.write
-#endif
 
 /// Flushes standard output, so a line printed before blocking reaches pipes at once.
 package func flushStandardOutput() {

@@ -85,26 +85,9 @@ package final class ProcessProgramStreams: ProgramStreams {
 
     /// Writes all of `bytes` to `descriptor`, retrying after short writes and interruptions.
     private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws(WASIErrno) {
-        guard let base = bytes.baseAddress else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let written = systemWrite(descriptor, base + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw errno == EPIPE ? .pipe : .io
-            }
-            offset += written
-        }
+        guard writeAll(descriptor, bytes) else { throw errno == EPIPE ? .pipe : .io }
     }
 }
-
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-#else
-private let systemWrite = Glibc.write
-#endif
 
 /// Streams over byte buffers: standard input is given up front, output and error are collected and handed to the
 /// sink (decoded as UTF-8) by ``deliver(to:)``.

@@ -94,19 +94,7 @@ public struct DirectoryCacheStore: ActionCacheStore {
         let temporary = path + "/." + key.hex + ".\(getpid()).\(sequence).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw Self.error("cannot create \(temporary)", code: .storageFull) }
-        var written = 0
-        var failed = false
-        entry.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let count = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    return
-                }
-                written += count
-            }
-        }
+        let failed = !entry.withUnsafeBytes { writeAll(fd, $0) }
         close(fd)
         guard !failed, rename(temporary, file) == 0 else {
             let error = Self.error("cannot write \(file)", code: .storageFull)

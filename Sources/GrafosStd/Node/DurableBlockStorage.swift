@@ -164,17 +164,11 @@ package final class DurableBlockStorage: BlockPersistence {
         let temporary = directory + "/.tmp-" + String(random.next(), radix: 16)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FabricError(.storageFull, "cannot create \(temporary): \(Self.reason())") }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = Self.reason()
-                close(fd)
-                unlink(temporary)
-                throw FabricError(.storageFull, "cannot write \(file): \(reason)")
-            }
-            offset += written
+        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else {
+            let reason = Self.reason()
+            close(fd)
+            unlink(temporary)
+            throw FabricError(.storageFull, "cannot write \(file): \(reason)")
         }
         guard fsync(fd) == 0 else {
             let reason = Self.reason()

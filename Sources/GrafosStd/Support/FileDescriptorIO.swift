@@ -26,3 +26,19 @@ package func readToEnd(_ descriptor: Int32) -> [UInt8]? {
         bytes.append(contentsOf: chunk[0..<count])
     }
 }
+
+/// Writes all of `bytes` to an open file descriptor, retrying after short writes and interrupted calls.
+/// - Returns: false when a write failed (with `errno` still set by it).
+package func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    var offset = 0
+    while offset < bytes.count {
+        let written = write(descriptor, base + offset, bytes.count - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        offset += written
+    }
+    return true
+}
