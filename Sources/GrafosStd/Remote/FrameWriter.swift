@@ -67,9 +67,6 @@ package final class FrameWriter: Sendable {
         ready.signal()
     }
 
-    /// Bytes queued and not yet written.
-    package var queuedBytes: Int { state.withLock { $0.queuedBytes } }
-
     private func run() {
         while true {
             ready.wait()
